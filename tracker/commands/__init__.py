@@ -1,0 +1,1 @@
+"""CLI commands, one module per family; tracker.cli registers each module's COMMANDS."""

@@ -1,0 +1,179 @@
+"""`tracker search` and `tracker show`, and the user's own marks on papers."""
+
+from __future__ import annotations
+
+import click
+
+from tracker.cli import AppContext, parse_date, pass_app
+from tracker.db.engine import read_connection, write_transaction
+from tracker.output import emit_json, table
+
+
+@click.command()
+@click.argument("query", required=False, default="")
+@click.option("--category", help="Only papers in this category, e.g. cs.CL.")
+@click.option("--author", help="Only papers with an author whose name contains this.")
+@click.option("--since", help="Published on or after this date (YYYY-MM-DD).")
+@click.option("--until", help="Published before this date (YYYY-MM-DD).")
+@click.option("--limit", type=click.IntRange(1, 10_000), default=20, show_default=True)
+@click.option(
+    "--sort", type=click.Choice(["relevance", "date"]), default="relevance", show_default=True
+)
+@click.option("--json", "as_json", is_flag=True, help="Print a JSON list on stdout.")
+@pass_app
+def search(
+    app: AppContext,
+    query: str,
+    category: str | None,
+    author: str | None,
+    since: str | None,
+    until: str | None,
+    limit: int,
+    sort: str,
+    as_json: bool,
+) -> None:
+    """Full-text search over titles, abstracts and authors.
+
+    QUERY words must all appear; "a phrase", word*, -word, a OR b, title:word,
+    author:name work too. With no QUERY, lists the newest papers.
+    """
+    from tracker.db.search import SearchFilters, search_papers
+
+    filters = SearchFilters(
+        category=category,
+        author=author,
+        since=parse_date(since, "--since"),
+        until=parse_date(until, "--until"),
+    )
+    with read_connection(app.engine()) as conn:
+        hits = search_papers(
+            conn,
+            query,
+            filters=filters,
+            sort=sort,  # type: ignore[arg-type]
+            limit=limit,
+            candidates=app.config.search.candidates,
+        )
+    if as_json:
+        emit_json(
+            [
+                {k: h[k] for k in ("arxiv_id", "title", "published", "primary_category", "authors")}
+                for h in hits
+            ]
+        )
+        return
+    if not hits:
+        click.echo("No papers match.", err=True)
+        return
+    table(
+        [
+            ((h["published"] or "")[:10], h["arxiv_id"], h["primary_category"], h["title"])
+            for h in hits
+        ],
+        ["date", "id", "category", "title"],
+    )
+
+
+@click.command()
+@click.argument("paper_id")
+@click.option("--json", "as_json", is_flag=True, help="Print the paper as JSON on stdout.")
+@pass_app
+def show(app: AppContext, paper_id: str, as_json: bool) -> None:
+    """Everything about one paper: PAPER_ID like 1706.03762, 1706.03762v5 or hep-th/9901001."""
+    from tracker.db.queries import paper_detail
+
+    with read_connection(app.engine()) as conn:
+        paper = paper_detail(conn, paper_id)
+    if as_json:
+        emit_json(paper)
+        return
+    _print_paper(paper)
+
+
+def _print_paper(p: dict) -> None:
+    echo = click.echo
+    echo(click.style(p["title"], bold=True))
+    echo(", ".join(p["authors"]))
+    marks = [m for m, on in (("★ starred", p["starred"]), ("read", p["read"])) if on]
+    echo(
+        f"arXiv:{p['arxiv_id']}v{p['version']}  {' '.join(p['categories'])}  "
+        f"published {(p['published'] or '')[:10]}  updated {(p['updated'] or '')[:10]}"
+        + (f"  {'  '.join(marks)}" if marks else "")
+    )
+    for label, key in (("Comment", "comment"), ("Journal", "journal_ref"), ("DOI", "doi")):
+        if p[key]:
+            echo(f"{label}: {p[key]}")
+    echo(f"{p['abs_url']}  {p['pdf_url']}")
+    echo("")
+    echo(click.wrap_text(p["abstract"], width=100))
+    if p["code_links"]:
+        echo("\nCode:")
+        for url in p["code_links"]:
+            echo(f"  {url}")
+    if p["models"]:
+        echo("\nModels:")
+        table(
+            [(m["repo_id"], m["task"], m["downloads"], m["likes"]) for m in p["models"]],
+            ["model", "task", "downloads", "likes"],
+            wide=0,
+        )
+    if p["results"]:
+        echo("\nResults:")
+        table(
+            [
+                (r["task"], r["dataset"], r["metric"], r["value"], r["model"], r["source"])
+                for r in p["results"]
+            ],
+            ["task", "dataset", "metric", "value", "model", "source"],
+            wide=4,
+        )
+    if p["tags"] or p["note"]:
+        echo("")
+        if p["tags"]:
+            echo("Tags: " + ", ".join(p["tags"]))
+        if p["note"]:
+            echo("Note: " + p["note"])
+
+
+@click.command()
+@click.argument("paper_id")
+@click.option("--off", is_flag=True, help="Remove the star.")
+@pass_app
+def star(app: AppContext, paper_id: str, off: bool) -> None:
+    """Star a paper (your own data: sync never changes it)."""
+    from tracker.db.queries import paper_id_for
+    from tracker.db.userdata import set_starred
+
+    with write_transaction(app.engine()) as conn:
+        set_starred(conn, paper_id_for(conn, paper_id), not off)
+
+
+@click.command()
+@click.argument("paper_id")
+@click.argument("tags", nargs=-1, required=True)
+@click.option("--remove", is_flag=True, help="Remove these tags instead.")
+@pass_app
+def tag(app: AppContext, paper_id: str, tags: tuple[str, ...], remove: bool) -> None:
+    """Tag a paper with one or more TAGS."""
+    from tracker.db.queries import paper_id_for
+    from tracker.db.userdata import add_tags, remove_tags
+
+    with write_transaction(app.engine()) as conn:
+        pid = paper_id_for(conn, paper_id)
+        (remove_tags if remove else add_tags)(conn, pid, list(tags))
+
+
+@click.command()
+@click.argument("paper_id")
+@click.argument("text", required=False, default="")
+@pass_app
+def note(app: AppContext, paper_id: str, text: str) -> None:
+    """Write a note on a paper (an empty TEXT clears it)."""
+    from tracker.db.queries import paper_id_for
+    from tracker.db.userdata import set_note
+
+    with write_transaction(app.engine()) as conn:
+        set_note(conn, paper_id_for(conn, paper_id), text)
+
+
+COMMANDS = [search, show, star, tag, note]

@@ -1,0 +1,1 @@
+"""The store: schema, engine, upserts, full-text search and read queries."""

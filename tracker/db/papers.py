@@ -1,0 +1,285 @@
+"""Writing papers: bulk upserts that keep authors, categories, code links and the
+full-text index in step, in the caller's transaction.
+
+Rules: one paper, one row (keyed by the canonical arXiv id); a newer version or a
+later update replaces the stored text, an older one never does; user data
+(paper_user, paper_tags) is never touched here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Table, bindparam, delete, insert, select, update
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.engine import Connection
+
+from tracker.db import fulltext
+from tracker.db.models import Author, CodeLink, Paper, PaperAuthor, PaperCategory
+from tracker.records import PaperRecord
+
+PAPERS: Table = Paper.__table__  # type: ignore[assignment]
+AUTHORS: Table = Author.__table__  # type: ignore[assignment]
+PAPER_AUTHORS: Table = PaperAuthor.__table__  # type: ignore[assignment]
+PAPER_CATEGORIES: Table = PaperCategory.__table__  # type: ignore[assignment]
+CODE_LINKS: Table = CodeLink.__table__  # type: ignore[assignment]
+
+# SQLite allows 32766 bound variables per statement; stay well below.
+CHUNK = 500
+
+
+@dataclass
+class UpsertResult:
+    new: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    ids: dict[str, int] = field(default_factory=dict)  # arxiv_id -> papers.id
+    new_ids: list[str] = field(default_factory=list)
+    updated_ids: list[str] = field(default_factory=list)
+
+
+def chunks(items: Sequence[Any], size: int = CHUNK) -> Iterable[Sequence[Any]]:
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
+
+def insert_ignore(conn: Connection, table: Table, rows: list[dict[str, Any]]) -> None:
+    """INSERT ... ON CONFLICT DO NOTHING, for SQLite and PostgreSQL alike."""
+    if not rows:
+        return
+    dialect_insert = postgresql.insert if conn.dialect.name == "postgresql" else sqlite.insert
+    conn.execute(dialect_insert(table).on_conflict_do_nothing(), rows)
+
+
+def display_authors(names: Sequence[str]) -> str:
+    return ", ".join(names)
+
+
+def _is_newer(record: PaperRecord, stored: Any) -> bool:
+    if stored.is_stub:
+        return True
+    if record.version != stored.version:
+        return record.version > stored.version
+    if record.updated and stored.updated and record.updated < stored.updated:
+        return False
+    return (
+        record.title != stored.title
+        or record.abstract != stored.abstract
+        or display_authors(record.authors) != stored.authors
+        or record.updated != stored.updated
+        or record.primary_category != stored.primary_category
+        or record.comment != stored.comment
+        or record.journal_ref != stored.journal_ref
+        or record.doi != stored.doi
+        or record.withdrawn != stored.withdrawn
+    )
+
+
+def _row(record: PaperRecord, now: datetime) -> dict[str, Any]:
+    return {
+        "arxiv_id": record.arxiv_id,
+        "version": record.version,
+        "title": record.title,
+        "abstract": record.abstract,
+        "authors": display_authors(record.authors),
+        "primary_category": record.primary_category,
+        "published": record.published,
+        "updated": record.updated,
+        "comment": record.comment,
+        "journal_ref": record.journal_ref,
+        "doi": record.doi,
+        "withdrawn": record.withdrawn,
+        "is_stub": False,
+        "last_synced": now,
+    }
+
+
+def upsert_papers(conn: Connection, records: Sequence[PaperRecord], now: datetime) -> UpsertResult:
+    """Insert new papers, update those with a newer version; return what happened."""
+    result = UpsertResult()
+    # The last record of an id wins within one batch (a feed can repeat an entry).
+    by_id = {r.arxiv_id: r for r in records}
+    if not by_id:
+        return result
+    stored: dict[str, Any] = {}
+    cols = PAPERS.c
+    for part in chunks(list(by_id)):
+        query = select(
+            cols.id,
+            cols.arxiv_id,
+            cols.version,
+            cols.updated,
+            cols.title,
+            cols.abstract,
+            cols.authors,
+            cols.primary_category,
+            cols.comment,
+            cols.journal_ref,
+            cols.doi,
+            cols.withdrawn,
+            cols.is_stub,
+        ).where(cols.arxiv_id.in_(part))
+        for row in conn.execute(query):
+            stored[row.arxiv_id] = row
+
+    fresh = [r for aid, r in by_id.items() if aid not in stored]
+    changed = [r for aid, r in by_id.items() if aid in stored and _is_newer(r, stored[aid])]
+    result.unchanged = len(by_id) - len(fresh) - len(changed)
+
+    if fresh:
+        rows = [_row(r, now) | {"first_seen": now, "upvotes": 0} for r in fresh]
+        conn.execute(insert(PAPERS), rows)
+        for part in chunks([r.arxiv_id for r in fresh]):
+            for pid, aid in conn.execute(
+                select(cols.id, cols.arxiv_id).where(cols.arxiv_id.in_(part))
+            ):
+                result.ids[aid] = pid
+        result.new = len(fresh)
+        result.new_ids = [r.arxiv_id for r in fresh]
+
+    if changed:
+        old_index = [
+            (
+                stored[r.arxiv_id].id,
+                stored[r.arxiv_id].title,
+                stored[r.arxiv_id].abstract,
+                stored[r.arxiv_id].authors,
+            )
+            for r in changed
+            if not stored[r.arxiv_id].is_stub
+        ]
+        fulltext.unindex_rows(conn, old_index)
+        rows = [_row(r, now) | {"pid": stored[r.arxiv_id].id} for r in changed]
+        conn.execute(
+            update(PAPERS)
+            .where(cols.id == bindparam("pid"))
+            .values({k: bindparam(k) for k in rows[0] if k not in ("pid", "arxiv_id")}),
+            rows,
+        )
+        result.updated = len(changed)
+        result.updated_ids = [r.arxiv_id for r in changed]
+
+    for aid, row in stored.items():
+        result.ids[aid] = row.id
+
+    touched = fresh + changed
+    if touched:
+        fulltext.index_rows(
+            conn,
+            [
+                (result.ids[r.arxiv_id], r.title, r.abstract, display_authors(r.authors))
+                for r in touched
+            ],
+        )
+        _replace_authors(conn, touched, result.ids, replace=bool(changed))
+        _replace_categories(conn, touched, result.ids, replace=bool(changed))
+        add_code_links(
+            conn,
+            [(result.ids[r.arxiv_id], url, src) for r in touched for url, src in r.code_links],
+        )
+    return result
+
+
+def _author_ids(conn: Connection, names: set[str]) -> dict[str, int]:
+    insert_ignore(conn, AUTHORS, [{"name": n} for n in sorted(names)])
+    ids: dict[str, int] = {}
+    for part in chunks(sorted(names)):
+        for aid, name in conn.execute(
+            select(AUTHORS.c.id, AUTHORS.c.name).where(AUTHORS.c.name.in_(part))
+        ):
+            ids[name] = aid
+    return ids
+
+
+def _replace_authors(
+    conn: Connection, records: Sequence[PaperRecord], ids: dict[str, int], replace: bool
+) -> None:
+    paper_ids = [ids[r.arxiv_id] for r in records]
+    if replace:
+        for part in chunks(paper_ids):
+            conn.execute(delete(PAPER_AUTHORS).where(PAPER_AUTHORS.c.paper_id.in_(part)))
+    names = {n for r in records for n in r.authors}
+    if not names:
+        return
+    author_ids = _author_ids(conn, names)
+    rows = []
+    for r in records:
+        seen: set[str] = set()
+        for position, name in enumerate(r.authors):
+            if name in seen:  # a name listed twice would break the key; keep the first
+                continue
+            seen.add(name)
+            rows.append(
+                {
+                    "paper_id": ids[r.arxiv_id],
+                    "position": position,
+                    "author_id": author_ids[name],
+                }
+            )
+    conn.execute(insert(PAPER_AUTHORS), rows)
+
+
+def _replace_categories(
+    conn: Connection, records: Sequence[PaperRecord], ids: dict[str, int], replace: bool
+) -> None:
+    if replace:
+        for part in chunks([ids[r.arxiv_id] for r in records]):
+            conn.execute(delete(PAPER_CATEGORIES).where(PAPER_CATEGORIES.c.paper_id.in_(part)))
+    rows = [
+        {"paper_id": ids[r.arxiv_id], "category": c}
+        for r in records
+        for c in dict.fromkeys(r.categories or [r.primary_category])
+        if c
+    ]
+    if rows:
+        conn.execute(insert(PAPER_CATEGORIES), rows)
+
+
+def add_code_links(conn: Connection, links: Sequence[tuple[int, str, str]]) -> None:
+    """Add (paper id, url, source) links; a link already stored is kept as it is."""
+    unique = {(pid, url): src for pid, url, src in links}
+    insert_ignore(
+        conn,
+        CODE_LINKS,
+        [{"paper_id": pid, "url": url, "source": src} for (pid, url), src in unique.items()],
+    )
+
+
+def ensure_stubs(conn: Connection, arxiv_ids: Iterable[str], now: datetime) -> dict[str, int]:
+    """Make sure each id has a row (a stub, filled by the next sync); return their ids."""
+    wanted = sorted(set(arxiv_ids))
+    ids: dict[str, int] = {}
+    for part in chunks(wanted):
+        for pid, aid in conn.execute(
+            select(PAPERS.c.id, PAPERS.c.arxiv_id).where(PAPERS.c.arxiv_id.in_(part))
+        ):
+            ids[aid] = pid
+    missing = [aid for aid in wanted if aid not in ids]
+    if missing:
+        conn.execute(
+            insert(PAPERS),
+            [
+                {
+                    "arxiv_id": aid,
+                    "version": 0,
+                    "title": "",
+                    "abstract": "",
+                    "authors": "",
+                    "primary_category": "",
+                    "withdrawn": False,
+                    "upvotes": 0,
+                    "is_stub": True,
+                    "first_seen": now,
+                }
+                for aid in missing
+            ],
+        )
+        for part in chunks(missing):
+            for pid, aid in conn.execute(
+                select(PAPERS.c.id, PAPERS.c.arxiv_id).where(PAPERS.c.arxiv_id.in_(part))
+            ):
+                ids[aid] = pid
+    return ids

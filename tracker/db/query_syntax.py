@@ -1,0 +1,142 @@
+"""Turn whatever a user types into a safe full-text query.
+
+Any string is a valid query: it never reaches the FTS engine as raw syntax. We read
+a small, forgiving language and emit well-formed FTS5 (and, for PostgreSQL,
+tsquery) text:
+
+    word          must appear (all words must appear)
+    "a phrase"    the words in order (an unclosed quote runs to the end)
+    word*         prefix match
+    -word         must not appear (also: NOT word)
+    a OR b        either (binds tighter than the implicit AND)
+    title:word    in the title only (also ti:, abstract:/abs:, author:/au:)
+
+Everything else (parentheses, colons, punctuation) separates words.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+_WORD = re.compile(r"\w+", re.UNICODE)
+_FIELDS = {
+    "title": "title",
+    "ti": "title",
+    "abstract": "abstract",
+    "abs": "abstract",
+    "author": "authors",
+    "authors": "authors",
+    "au": "authors",
+}
+
+
+@dataclass(frozen=True)
+class Term:
+    words: tuple[str, ...]  # one word, or a phrase
+    prefix: bool = False
+    column: str | None = None
+
+    def fts5(self) -> str:
+        # Words are \w+ runs, so they hold no quote; the tokenizer splits a
+        # quoted run of several words into a phrase.
+        expr = '"' + " ".join(self.words) + '"'
+        if self.prefix:
+            expr += "*"
+        if self.column:
+            expr = f"{{{self.column}}} : {expr}"
+        return expr
+
+
+@dataclass
+class Query:
+    # A conjunction of disjunctions: every group must match; a group matches when
+    # any of its terms does.
+    groups: list[list[Term]] = field(default_factory=list)
+    excluded: list[Term] = field(default_factory=list)
+
+    @property
+    def empty(self) -> bool:
+        return not self.groups
+
+    def fts5(self) -> str | None:
+        """The FTS5 MATCH expression, or None when nothing positive was asked."""
+        if not self.groups:
+            return None
+        parts = []
+        for group in self.groups:
+            text = " OR ".join(t.fts5() for t in group)
+            parts.append(f"({text})" if len(group) > 1 else text)
+        expr = " AND ".join(parts)
+        for term in self.excluded:
+            expr = f"({expr}) NOT {term.fts5()}"
+        return expr
+
+    def words(self) -> list[str]:
+        return [w for group in self.groups for t in group for w in t.words]
+
+
+def _split(raw: str) -> list[tuple[str, bool]]:
+    """Split into (chunk, quoted) pieces; an unclosed quote runs to the end."""
+    pieces: list[tuple[str, bool]] = []
+    i = 0
+    buf = []
+    while i < len(raw):
+        ch = raw[i]
+        if ch == '"':
+            if buf:
+                pieces.extend((p, False) for p in "".join(buf).split())
+                buf = []
+            end = raw.find('"', i + 1)
+            if end == -1:
+                end = len(raw)
+            pieces.append((raw[i + 1 : end], True))
+            i = end + 1
+            continue
+        buf.append(ch)
+        i += 1
+    if buf:
+        pieces.extend((p, False) for p in "".join(buf).split())
+    return pieces
+
+
+def parse(raw: str) -> Query:
+    query = Query()
+    negate_next = False
+    or_next = False
+    for chunk, quoted in _split(raw or ""):
+        if not quoted and chunk in ("OR", "|"):
+            or_next = bool(query.groups)
+            continue
+        if not quoted and chunk in ("AND", "&", "&&"):
+            continue
+        if not quoted and chunk == "NOT":
+            negate_next = True
+            continue
+        negate = negate_next
+        negate_next = False
+        column = None
+        prefix = False
+        text = chunk
+        if not quoted:
+            if text.startswith("-") and len(text) > 1:
+                negate = True
+                text = text.lstrip("-")
+            name, sep, rest = text.partition(":")
+            if sep and name.lower() in _FIELDS:
+                column = _FIELDS[name.lower()]
+                text = rest
+            prefix = text.endswith("*")
+        words = tuple(w.lower() for w in _WORD.findall(text))
+        if not words:
+            continue
+        term = Term(words=words, prefix=prefix and not quoted, column=column)
+        if negate:
+            query.excluded.append(term)
+            or_next = False
+        elif or_next and query.groups:
+            query.groups[-1].append(term)
+            or_next = False
+        else:
+            query.groups.append([term])
+    return query

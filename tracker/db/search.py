@@ -1,0 +1,157 @@
+"""Full-text search over papers, ranked, with filters; fast on millions of rows.
+
+Ranking every match of a common word with bm25 is what makes naive FTS5 slow
+(p95 325 ms at 200k papers). We rank only what a user can see: the newest
+`candidates` matches (FTS5 walks its index in rowid order and stops early, and
+rowid grows with arrival), scored with column-weighted bm25. Rare queries have
+fewer matches than that and are ranked in full.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any, Literal
+
+from sqlalchemy import bindparam, select, text
+from sqlalchemy.engine import Connection
+from sqlalchemy.sql.elements import TextClause
+
+from tracker.db import fulltext
+from tracker.db.papers import PAPERS as P
+from tracker.db.papers import chunks
+from tracker.db.queries import iso
+from tracker.db.query_syntax import parse
+
+Sort = Literal["relevance", "date"]
+
+
+@dataclass(frozen=True)
+class SearchFilters:
+    category: str | None = None
+    author: str | None = None
+    since: datetime | None = None
+    until: datetime | None = None
+
+
+def _filter_sql(filters: SearchFilters, params: dict[str, Any]) -> str:
+    clauses = ["p.is_stub = 0"]
+    if filters.category:
+        clauses.append(
+            "EXISTS (SELECT 1 FROM paper_categories c WHERE c.paper_id = p.id "
+            "AND c.category = :category)"
+        )
+        params["category"] = filters.category
+    if filters.author:
+        # Substring match on the display list: "vaswani" finds "Ashish Vaswani".
+        clauses.append("p.authors LIKE :author ESCAPE '\\'")
+        escaped = filters.author.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        params["author"] = f"%{escaped}%"
+    if filters.since:
+        clauses.append("p.published >= :since")
+        params["since"] = filters.since
+    if filters.until:
+        clauses.append("p.published < :until")
+        params["until"] = filters.until
+    return " AND ".join(clauses)
+
+
+_COLUMNS = (P.c.id, P.c.arxiv_id, P.c.title, P.c.published, P.c.primary_category, P.c.authors)
+
+
+def _rows(conn: Connection, ids: list[int]) -> dict[int, Any]:
+    rows: dict[int, Any] = {}
+    for part in chunks(ids):
+        for row in conn.execute(select(*_COLUMNS).where(P.c.id.in_(part))):
+            rows[row.id] = row
+    return rows
+
+
+def _typed(statement: TextClause, params: dict[str, Any]) -> TextClause:
+    """Bind dates through the column type, so they compare as stored."""
+    for name in ("since", "until"):
+        if name in params:
+            statement = statement.bindparams(bindparam(name, type_=P.c.published.type))
+    return statement
+
+
+def _as_dict(row: Any, score: float | None) -> dict[str, Any]:
+    return {
+        "arxiv_id": row.arxiv_id,
+        "title": row.title,
+        "published": iso(row.published),
+        "primary_category": row.primary_category,
+        "authors": row.authors,
+        "score": None if score is None else round(-score, 4),
+    }
+
+
+def search_papers(
+    conn: Connection,
+    query: str,
+    *,
+    filters: SearchFilters = SearchFilters(),
+    sort: Sort = "relevance",
+    limit: int = 20,
+    candidates: int = 4000,
+) -> list[dict[str, Any]]:
+    """Papers matching query, best first ({arxiv_id, title, published, primary_category})."""
+    params: dict[str, Any] = {}
+    where = _filter_sql(filters, params)
+    match = parse(query).fts5()
+    if match is None:
+        if query.strip():
+            # Only exclusions or punctuation: nothing positive to look for.
+            return []
+        # No query at all: the newest papers that pass the filters.
+        params["limit"] = limit
+        newest = conn.execute(
+            _typed(
+                text(
+                    f"SELECT p.id FROM papers p WHERE {where} ORDER BY p.published DESC LIMIT :limit"
+                ),
+                params,
+            ),
+            params,
+        )
+        ids = [r[0] for r in newest]
+        by_id = _rows(conn, ids)
+        return [_as_dict(by_id[i], None) for i in ids]
+
+    params["match"] = match
+    table = fulltext.FTS_TABLE
+    cap = f"LIMIT {int(candidates)}" if candidates > 0 else ""
+    candidate_ids = [
+        row[0]
+        for row in conn.execute(
+            _typed(
+                text(
+                    f"SELECT f.rowid FROM {table} f JOIN papers p ON p.id = f.rowid "
+                    f"WHERE {table} MATCH :match AND {where} ORDER BY f.rowid DESC {cap}"
+                ),
+                params,
+            ),
+            params,
+        )
+    ]
+    if not candidate_ids:
+        return []
+    if sort == "date":
+        rows = _rows(conn, candidate_ids)
+        oldest = datetime.min.replace(tzinfo=UTC)
+        ordered = sorted(rows.values(), key=lambda r: r.published or oldest, reverse=True)
+        return [_as_dict(r, None) for r in ordered[:limit]]
+
+    weights = ", ".join(str(w) for w in fulltext.WEIGHTS)
+    wanted = set(candidate_ids)
+    scored = conn.execute(
+        text(
+            f"SELECT rowid, bm25({table}, {weights}) AS score FROM {table} "
+            f"WHERE {table} MATCH :match AND rowid >= :low"
+        ),
+        {"match": match, "low": min(candidate_ids)},
+    )
+    best = sorted(((s, rid) for rid, s in scored if rid in wanted), key=lambda t: (t[0], -t[1]))
+    best = best[:limit]
+    rows = _rows(conn, [rid for _, rid in best])
+    return [_as_dict(rows[rid], s) for s, rid in best if rid in rows]

@@ -1,0 +1,191 @@
+"""Sync: fetch from the sources, upsert into the store; idempotent and resumable.
+
+For each followed category and query ("source key", e.g. arxiv:cat:cs.CL):
+pages come newest-updated first, down to the watermark minus an overlap (or back
+lookback_days on a first run); each page is one transaction; the watermark moves
+only after the whole pass succeeded. A process killed at any instant therefore
+leaves whole pages and an old watermark, and the next run re-reads the same window:
+upserts make that re-read free of duplicates, and the old watermark leaves no gap.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, field
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.engine import Connection, Engine
+
+from tracker.config import Config
+from tracker.db.engine import write_transaction
+from tracker.db.models import SyncState
+from tracker.db.papers import insert_ignore, upsert_papers
+from tracker.errors import TrackerError
+from tracker.lock import SyncLock
+from tracker.records import PaperRecord
+from tracker.sources.arxiv import ArxivSource
+
+log = logging.getLogger(__name__)
+
+SYNC_STATE = SyncState.__table__
+SOURCES = ("arxiv",)
+
+# progress(source key, papers fetched so far in this source)
+Progress = Callable[[str, int], None]
+
+
+@dataclass
+class SyncReport:
+    new: int = 0
+    updated: int = 0
+    models: int = 0
+    results: int = 0
+    requests: int = 0
+    hub_requests: int = 0
+    errors: list[str] = field(default_factory=list)
+    seconds: float = 0.0
+    sources: dict[str, dict[str, Any]] = field(default_factory=dict)
+
+    def as_json(self) -> dict[str, Any]:
+        data = asdict(self)
+        data["seconds"] = round(self.seconds, 3)
+        new_papers = max(self.new, 1)
+        data["hub_requests_per_new_paper"] = round(self.hub_requests / new_papers, 4)
+        return data
+
+    def summary(self) -> str:
+        line = (
+            f"sync: {self.new} new, {self.updated} updated, {self.models} models, "
+            f"{self.results} results, {self.requests} requests in {self.seconds:.1f} s"
+        )
+        if self.errors:
+            line += f"; {len(self.errors)} source(s) failed"
+        return line
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+def source_keys(config: Config, categories: list[str] | None = None) -> list[tuple[str, str]]:
+    """(source key, arXiv query) for each followed category and query."""
+    cats = categories if categories is not None else list(config.arxiv.categories)
+    keys = [(f"arxiv:cat:{c}", f"cat:{c}") for c in cats]
+    if categories is None:
+        keys += [(f"arxiv:query:{q}", q) for q in config.arxiv.queries]
+    return keys
+
+
+def get_state(conn: Connection, key: str) -> Any:
+    return conn.execute(select(SYNC_STATE).where(SYNC_STATE.c.source_key == key)).first()
+
+
+def _save_state(engine: Engine, key: str, **values: Any) -> None:
+    with write_transaction(engine) as conn:
+        insert_ignore(conn, SYNC_STATE, [{"source_key": key}])
+        conn.execute(SYNC_STATE.update().where(SYNC_STATE.c.source_key == key).values(**values))
+
+
+def store_page(engine: Engine, records: list[PaperRecord], now: datetime) -> tuple[int, int]:
+    """Upsert one page in one transaction; returns (new, updated)."""
+    with write_transaction(engine) as conn:
+        result = upsert_papers(conn, records, now)
+    return result.new, result.updated
+
+
+def sync_arxiv_key(
+    engine: Engine,
+    source: ArxivSource,
+    config: Config,
+    key: str,
+    query: str,
+    report: SyncReport,
+    *,
+    since: datetime | None = None,
+    max_results: int | None = None,
+    progress: Progress | None = None,
+    now: datetime | None = None,
+) -> None:
+    now = now or utcnow()
+    with engine.connect() as conn:
+        state = get_state(conn, key)
+    watermark = state.watermark if state else None
+    if since is not None:
+        cutoff = since
+    elif watermark is not None:
+        cutoff = watermark - timedelta(days=config.arxiv.overlap_days)
+    else:
+        cutoff = now - timedelta(days=config.arxiv.lookback_days)
+
+    stats = report.sources.setdefault(key, {"new": 0, "updated": 0, "fetched": 0})
+    newest: datetime | None = None
+    fetched = 0
+    try:
+        for page in source.updates(query, cutoff, max_results):
+            new, updated = store_page(engine, page, now)
+            fetched += len(page)
+            report.new += new
+            report.updated += updated
+            stats["new"] += new
+            stats["updated"] += updated
+            stats["fetched"] = fetched
+            page_newest = max((r.updated for r in page if r.updated), default=None)
+            if page_newest and (newest is None or page_newest > newest):
+                newest = page_newest
+            if progress:
+                progress(key, fetched)
+    except TrackerError as exc:
+        message = f"{key}: {exc.message}"
+        report.errors.append(message)
+        stats["error"] = exc.message
+        _save_state(engine, key, last_run=now, last_error=exc.message)
+        log.error("%s", message)
+        return
+
+    complete = max_results is None or fetched < max_results
+    # A --since later than the watermark leaves a gap below it: keep the old mark.
+    leaves_gap = since is not None and watermark is not None and since > watermark
+    values: dict[str, Any] = {"last_run": now, "last_success": now, "last_error": None}
+    if complete and not leaves_gap:
+        candidates = [d for d in (watermark, newest) if d is not None]
+        values["watermark"] = max(candidates) if candidates else cutoff
+    _save_state(engine, key, **values)
+
+
+def run_sync(
+    engine: Engine,
+    config: Config,
+    *,
+    sources: tuple[str, ...] = SOURCES,
+    categories: list[str] | None = None,
+    since: datetime | None = None,
+    max_results: int | None = None,
+    progress: Progress | None = None,
+) -> SyncReport:
+    """Run one sync under the lock; errors of one source are reported, the others go on."""
+    started = time.monotonic()
+    report = SyncReport()
+    with SyncLock(engine):
+        now = utcnow()
+        if "arxiv" in sources:
+            source = ArxivSource(config.arxiv)
+            for key, query in source_keys(config, categories):
+                sync_arxiv_key(
+                    engine,
+                    source,
+                    config,
+                    key,
+                    query,
+                    report,
+                    since=since,
+                    max_results=max_results,
+                    progress=progress,
+                    now=now,
+                )
+            report.requests += source.requests
+    report.seconds = time.monotonic() - started
+    return report
