@@ -189,3 +189,28 @@ def run_sync(
             report.requests += source.requests
     report.seconds = time.monotonic() - started
     return report
+
+
+@dataclass
+class FetchReport:
+    new: int = 0
+    updated: int = 0
+    found: list[str] = field(default_factory=list)
+    missing: list[str] = field(default_factory=list)
+    requests: int = 0
+
+
+def fetch_papers(engine: Engine, config: Config, arxiv_ids: list[str]) -> FetchReport:
+    """Fetch these papers by id (many per request) and store them; report the missing."""
+    source = ArxivSource(config.arxiv)
+    report = FetchReport()
+    now = utcnow()
+    wanted = list(dict.fromkeys(arxiv_ids))
+    for page in source.by_ids(wanted):
+        new, updated = store_page(engine, page, now)
+        report.new += new
+        report.updated += updated
+        report.found += [r.arxiv_id for r in page]
+    report.missing = [i for i in wanted if i not in set(report.found)]
+    report.requests = source.requests
+    return report

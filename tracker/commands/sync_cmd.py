@@ -91,4 +91,36 @@ def sync(
         raise click.exceptions.Exit(1)
 
 
-COMMANDS = [sync]
+@click.command()
+@click.argument("paper_ids", nargs=-1, required=True)
+@click.option("--json", "as_json", is_flag=True, help="Print what was fetched as JSON.")
+@pass_app
+def add(app: AppContext, paper_ids: tuple[str, ...], as_json: bool) -> None:
+    """Fetch papers by arXiv id (any category) into the database.
+
+    PAPER_IDS like 1706.03762, 1706.03762v5 or hep-th/9901001. Exit code 1 when
+    some id does not exist on arXiv.
+    """
+    from tracker.ids import parse_arxiv_id
+    from tracker.sync import fetch_papers
+
+    ids = [parse_arxiv_id(raw)[0] for raw in paper_ids]
+    report = fetch_papers(app.engine(), app.config, ids)
+    if as_json:
+        emit_json(
+            {
+                "new": report.new,
+                "updated": report.updated,
+                "found": report.found,
+                "missing": report.missing,
+                "requests": report.requests,
+            }
+        )
+    else:
+        info(f"add: {report.new} new, {report.updated} updated, {len(report.missing)} missing")
+    if report.missing:
+        info("Error: not found on arXiv: " + ", ".join(report.missing))
+        raise click.exceptions.Exit(1)
+
+
+COMMANDS = [sync, add]

@@ -1,0 +1,102 @@
+"""Sync as cron runs it: real processes, SIGKILL at random moments, a second sync at once."""
+
+from __future__ import annotations
+
+import os
+import random
+import signal
+import subprocess
+import sys
+import time
+from datetime import UTC, datetime, timedelta
+
+from sqlalchemy import func, select, text
+
+from tests.support.feeds import feed_xml, make_entries
+from tests.support.server import Reply
+from tracker.db.engine import open_database
+from tracker.db.models import Paper, PaperAuthor, PaperCategory
+
+NOW = datetime.now(UTC).replace(microsecond=0)
+
+
+def start_sync(*args: str) -> subprocess.Popen[str]:
+    return subprocess.Popen(
+        [sys.executable, "-m", "tracker", "sync", *args],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=os.environ.copy(),
+    )
+
+
+def test_sigkill_during_sync_then_rerun_leaves_no_duplicate_and_no_gap(env, server):
+    page_size, total = 20, 200
+    env.configure(arxiv={"page_size": page_size})
+    entries = make_entries(total, newest=NOW - timedelta(minutes=5), step=timedelta(minutes=10))
+    for start in range(0, total, page_size):
+        body = feed_xml(entries[start : start + page_size], total, start)
+        # Slow pages give the kills something to interrupt.
+        server.add(
+            "/api/query",
+            Reply(body=body, delay=0.05),
+            params={"search_query": "cat:cs.CL", "start": str(start)},
+            repeat=True,
+        )
+    rng = random.Random(7)
+    kills = 0
+    for _ in range(6):
+        proc = start_sync("-q")
+        time.sleep(rng.uniform(0.3, 1.2))
+        if proc.poll() is None:
+            proc.send_signal(signal.SIGKILL)
+            kills += 1
+        proc.communicate(timeout=30)
+    assert kills >= 3, "the kills should interrupt running syncs"
+
+    final = start_sync("--json")
+    out, err = final.communicate(timeout=60)
+    assert final.returncode == 0, err
+
+    engine = open_database(f"sqlite:///{env.db_path}")
+    with engine.connect() as conn:
+        assert conn.execute(text("PRAGMA integrity_check")).scalar() == "ok"
+        ids = [r[0] for r in conn.execute(select(Paper.__table__.c.arxiv_id))]
+        assert sorted(ids) == sorted(e.arxiv_id for e in entries)
+        assert (
+            conn.execute(select(func.count()).select_from(PaperAuthor.__table__)).scalar()
+            == 2 * total
+        )
+        assert (
+            conn.execute(select(func.count()).select_from(PaperCategory.__table__)).scalar()
+            == 2 * total
+        )
+        fts = conn.execute(
+            text("SELECT count(*) FROM papers_fts WHERE papers_fts MATCH 'synthetic'")
+        )
+        assert fts.scalar() == total
+    engine.dispose()
+
+
+def test_second_sync_exits_75_at_once(env, server):
+    server.add("/api/query", Reply(hang=True), params={"search_query": "cat:cs.CL"}, repeat=True)
+    env.configure(arxiv={"timeout_seconds": 10})
+    first = start_sync("-q")
+    try:
+        lock = env.tmp / "tracker.db.sync.lock"
+        deadline = time.monotonic() + 15
+        while not server.requests and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert lock.exists()
+        started = time.monotonic()
+        second = start_sync()
+        out, err = second.communicate(timeout=15)
+        assert second.returncode == 75
+        assert time.monotonic() - started < 10
+        assert out == ""
+        assert err.strip().splitlines() == [
+            "Error: another tracker sync is running on this database; not starting a second one."
+        ]
+    finally:
+        first.kill()
+        first.communicate()
