@@ -1,0 +1,343 @@
+"""`tracker try`, `tracker doctor` and `tracker trials`: run a model here, and what here can run.
+
+torch and transformers load only inside these command bodies (through tracker.trial).
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import click
+
+from tracker.cli import AppContext, pass_app
+from tracker.errors import DatabaseError, TrackerError, UsageError
+from tracker.output import emit_json, info, table
+
+DEVICES = ["auto", "cuda", "cpu", "mps"]
+DTYPES = ["auto", "bfloat16", "float16", "float32"]
+DEFAULT_BATCH_SIZE = 8
+
+
+def _existing_engine(app: AppContext) -> Any | None:
+    try:
+        return app.engine(create=False)
+    except DatabaseError:
+        return None
+
+
+def _catalog(app: AppContext, model: str) -> dict[str, Any] | None:
+    from tracker.db.engine import read_connection
+    from tracker.trial.plan import catalog_record
+
+    engine = _existing_engine(app)
+    if engine is None:
+        return None
+    with read_connection(engine) as conn:
+        return catalog_record(conn, model)
+
+
+def _quiet_transformers(verbose: int) -> None:
+    if verbose:
+        return
+    from transformers.utils import logging as hf_logging
+
+    hf_logging.set_verbosity_error()
+    hf_logging.disable_progress_bar()
+
+
+def _example(task: str) -> str:
+    examples = {
+        "question-answering": '"Who wrote it? ||| The paper was written by Ada."',
+        "zero-shot-classification": '"The GPU ran out of memory ||| hardware, cooking, sports"',
+        "sentence-similarity": '"A cat sits on a mat ||| A kitten rests on a rug ||| Markets fell"',
+        "fill-mask": '"Paris is the [MASK] of France."',
+        "image-classification": "photo.jpg",
+        "automatic-speech-recognition": "speech.wav",
+    }
+    return examples.get(task, '"Some text to run the model on."')
+
+
+@click.command("try")
+@click.argument("model")
+@click.argument("inputs", nargs=-1)
+@click.option(
+    "--input",
+    "input_file",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="One input per line (text or JSON lines); writes JSON lines in input order.",
+)
+@click.option("--task", help="The pipeline task (default: the model's pipeline tag).")
+@click.option(
+    "--device", type=click.Choice(DEVICES), help="Where to run (default: [trial] device)."
+)
+@click.option("--dtype", type=click.Choice(DTYPES), help="Weights dtype (default: [trial] dtype).")
+@click.option(
+    "--batch-size",
+    type=click.IntRange(1, 4096),
+    default=DEFAULT_BATCH_SIZE,
+    show_default=True,
+    help="Inputs per batch (sorted by length, padded per batch).",
+)
+@click.option("--revision", help="Branch, tag or commit sha on the Hub (pinned to its sha).")
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON document on stdout.")
+@click.option("--yes", "-y", is_flag=True, help="Run even when the pre-flight says it won't fit.")
+@click.option(
+    "--allow-pickle", is_flag=True, help="Allow pickle (.bin) weights, which can run code."
+)
+@click.option("--trust-remote-code", is_flag=True, help="Run code shipped in the model repository.")
+@pass_app
+def try_(
+    app: AppContext,
+    model: str,
+    inputs: tuple[str, ...],
+    input_file: Path | None,
+    task: str | None,
+    device: str | None,
+    dtype: str | None,
+    batch_size: int,
+    revision: str | None,
+    as_json: bool,
+    yes: bool,
+    allow_pickle: bool,
+    trust_remote_code: bool,
+) -> None:
+    """Run MODEL (a Hub repo id or a local folder) on INPUT texts or files.
+
+    Before any download it shows the weights size and the memory needed against what
+    this machine has free, and refuses models that won't fit (unless --yes),
+    pickle-only weights (unless --allow-pickle) and remote code (unless
+    --trust-remote-code). Each trial is recorded; see `tracker trials`.
+
+    Inputs with several parts take JSON or "|||": "QUESTION ||| CONTEXT",
+    "TEXT ||| label1, label2", "SENTENCE ||| OTHER ||| ...".
+    """
+    from tracker.trial import checks, tasks
+    from tracker.trial.plan import plan_trial
+
+    raw_inputs: list[Any] = list(inputs)
+    if input_file is not None:
+        raw_inputs += tasks.read_input_file(input_file)
+    plan = plan_trial(
+        model,
+        app.config,
+        task=task,
+        device=device,
+        dtype=dtype,
+        revision=revision,
+        allow_pickle=True if allow_pickle else None,
+        trust_remote_code=True if trust_remote_code else None,
+        catalog=_catalog(app, model),
+    )
+    info(plan.preflight.summary())
+    checks.enforce_fit(plan.preflight, yes=yes)
+    if not raw_inputs:
+        raise UsageError(
+            f"no inputs: give INPUT arguments or --input FILE for {plan.task}.",
+            hint=f"For example: tracker try {model} {_example(plan.task)}",
+        )
+    parsed = [tasks.parse_input(plan.task, raw) for raw in raw_inputs]
+    _quiet_transformers(app.verbose)
+    result, loaded = _run(app, plan, parsed, batch_size)
+    info(
+        f"{plan.device} {plan.dtype}: loaded in {loaded.load_seconds:.2f} s; {len(parsed)} input(s) in "
+        f"{result.seconds:.2f} s ({result.per_input_ms:.1f} ms each, batch size {batch_size})."
+    )
+    if as_json:
+        emit_json(
+            {
+                "model": plan.source.repo_id,
+                "revision": plan.source.revision,
+                "task": plan.task,
+                "device": plan.device,
+                "dtype": plan.dtype,
+                "batch_size": batch_size,
+                "preflight": plan.preflight.to_dict(),
+                "outputs": result.outputs,
+                "load_seconds": round(loaded.load_seconds, 4),
+                "seconds": round(result.seconds, 4),
+                "per_input_ms": round(result.per_input_ms, 3),
+                "peak_memory_bytes": result.peak_memory_bytes,
+            }
+        )
+    elif input_file is not None:
+        for raw, output in zip(raw_inputs, result.outputs, strict=True):
+            click.echo(json.dumps({"input": raw, "output": output}, ensure_ascii=False))
+    else:
+        from tracker.trial.render import describe_input, render_output
+
+        for raw, output in zip(parsed, result.outputs, strict=True):
+            click.echo(describe_input(raw))
+            for line in render_output(plan.task, output):
+                click.echo(line)
+
+
+def _run(app: AppContext, plan: Any, parsed: list[Any], batch_size: int) -> tuple[Any, Any]:
+    """Load, run, record (also a failure), release."""
+    from tracker.trial import runner
+    from tracker.trial.ledger import TrialRecord, record_trial, summarize_outputs
+
+    record = TrialRecord(
+        model_repo=plan.source.repo_id,
+        revision=plan.source.revision,
+        task=plan.task,
+        device=plan.device,
+        dtype=plan.dtype,
+        batch_size=batch_size,
+        inputs=len(parsed),
+    )
+    loaded = None
+    try:
+        loaded = runner.load(plan)
+        record.load_seconds = loaded.load_seconds
+        result = loaded.run(parsed, batch_size=batch_size)
+    except TrackerError as exc:
+        record.ok, record.error = False, exc.message
+        _record(app, record, record_trial)
+        raise
+    finally:
+        if loaded is not None:
+            loaded.close()
+    record.seconds = result.seconds
+    record.per_input_ms = result.per_input_ms
+    record.peak_memory_bytes = result.peak_memory_bytes
+    record.output_summary = summarize_outputs(result.outputs)
+    trial_id = _record(app, record, record_trial)
+    if trial_id:
+        info(f"Recorded as trial {trial_id} (`tracker trials`).")
+    return result, loaded
+
+
+def _record(app: AppContext, record: Any, record_trial: Any) -> int:
+    try:
+        return int(record_trial(app.engine(), record))
+    except DatabaseError as exc:
+        info(f"Warning: the trial was not recorded: {exc.message}")
+        return 0
+
+
+@click.command()
+@click.option("--json", "as_json", is_flag=True, help="Print the report as JSON on stdout.")
+@pass_app
+def doctor(app: AppContext, as_json: bool) -> None:
+    """What this machine can run: torch build, GPUs, memory, Hub cache and token, advice."""
+    from tracker.trial.doctor import machine_report
+
+    report = machine_report(endpoint=app.config.hub.endpoint, database=_database_info(app))
+    if as_json:
+        emit_json(report)
+        return
+    _print_report(report)
+
+
+def _database_info(app: AppContext) -> dict[str, Any]:
+    from sqlalchemy import func, select
+
+    from tracker.db.engine import read_connection
+    from tracker.db.models import Model, Paper, Trial
+
+    url = app.config.database_url
+    engine = _existing_engine(app)
+    if engine is None:
+        return {"url": url, "exists": False}
+    counts: dict[str, Any] = {"url": url, "exists": True}
+    with read_connection(engine) as conn:
+        for name, model in (("papers", Paper), ("models", Model), ("trials", Trial)):
+            counts[name] = conn.execute(select(func.count()).select_from(model.__table__)).scalar()
+    return counts
+
+
+def _size(n: int | None) -> str:
+    from tracker.trial.checks import gib
+
+    return gib(n)
+
+
+def _print_report(r: dict[str, Any]) -> None:
+    echo = click.echo
+    t = r["torch"]
+    echo(f"Python        {r['python']['version']} ({r['python']['executable']})")
+    if t["installed"]:
+        echo(f"torch         {t['version']} ({t['build']} build)")
+    else:
+        echo("torch         not installed: `tracker try` cannot run models")
+    for name in ("transformers", "huggingface_hub"):
+        echo(f"{name:<13} {r[name]['version'] or 'not installed'}")
+    if not r["gpus"]:
+        echo("GPUs          none seen")
+    for g in r["gpus"]:
+        echo(
+            f"GPU {g['index']}         {g['name']}, compute capability {g['compute_capability']}, "
+            f"{_size(g['free_memory_bytes'])} free of {_size(g['total_memory_bytes'])}, "
+            f"bf16 {'yes' if g.get('bf16') else 'no'}, kernels in this build: "
+            f"{'yes' if g.get('supported_by_build') else 'no'}"
+        )
+    echo(f"MPS           {'available' if r['mps']['available'] else 'no'}")
+    c = r["cpu"]
+    echo(
+        f"CPU           {c['cores']} cores, RAM {_size(c['ram_available_bytes'])} available "
+        f"of {_size(c['ram_total_bytes'])}"
+    )
+    h = r["hf_cache"]
+    echo(f"HF cache      {h['path']} ({_size(h['size_bytes'])}, {h['repos']} repos)")
+    echo(
+        f"Hub           {r['hub']['endpoint']}, token "
+        f"{'configured' if r['hub']['token_configured'] else 'not configured'}"
+    )
+    d = r["database"]
+    if d.get("exists"):
+        echo(
+            f"Database      {d['url']}: {d['papers']} papers, {d['models']} models, "
+            f"{d['trials']} trials"
+        )
+    else:
+        echo(f"Database      {d.get('url')}: not created yet")
+    echo("")
+    for tip in r["advice"]:
+        echo(f"- {tip}")
+
+
+@click.command()
+@click.option("--model", help="Only the trials of this repo id.")
+@click.option("--limit", type=click.IntRange(1, 10_000), default=20, show_default=True)
+@click.option("--json", "as_json", is_flag=True, help="Print a JSON list on stdout.")
+@pass_app
+def trials(app: AppContext, model: str | None, limit: int, as_json: bool) -> None:
+    """The trial ledger: what each model did on this machine, newest first."""
+    from tracker.db.engine import read_connection
+    from tracker.trial.ledger import list_trials
+
+    engine = _existing_engine(app)
+    rows: list[dict[str, Any]] = []
+    if engine is not None:
+        with read_connection(engine) as conn:
+            rows = list_trials(conn, model=model, limit=limit)
+    if as_json:
+        emit_json(rows)
+        return
+    if not rows:
+        info(
+            'No trials yet. Run one: tracker try sentence-transformers/all-MiniLM-L6-v2 "some text"'
+        )
+        return
+    table(
+        [
+            (
+                r["id"],
+                (r["created_at"] or "")[:16].replace("T", " "),
+                r["model_repo"],
+                r["task"],
+                f"{r['device']} {r['dtype']}",
+                r["inputs"],
+                f"{r['per_input_ms']:.1f}",
+                "ok" if r["ok"] else "failed",
+                r["output_summary"] if r["ok"] else r["error"],
+            )
+            for r in rows
+        ],
+        ["id", "when", "model", "task", "device", "inputs", "ms/input", "", "output"],
+    )
+
+
+COMMANDS = [try_, doctor, trials]
