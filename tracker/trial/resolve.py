@@ -184,6 +184,15 @@ def _from_hub(repo_id: str, revision: str | None, endpoint: str, name: str) -> M
     )
 
 
+def _offline() -> bool:
+    """HF_HUB_OFFLINE, read now (huggingface_hub itself reads it once, at import)."""
+    if os.environ.get("HF_HUB_OFFLINE", "").lower() in ("1", "true", "yes", "on"):
+        return True
+    from huggingface_hub import constants
+
+    return bool(constants.HF_HUB_OFFLINE)
+
+
 def resolve_model(name: str, *, endpoint: str, revision: str | None = None) -> ModelSource:
     """Describe MODEL without fetching its weights."""
     candidate = Path(name).expanduser()
@@ -219,7 +228,7 @@ def resolve_model(name: str, *, endpoint: str, revision: str | None = None) -> M
             )
             source.pipeline_tag = local.pipeline_tag
             return source
-    offline = os.environ.get("HF_HUB_OFFLINE", "").lower() in ("1", "true", "yes", "on")
+    offline = _offline()
     if not offline:
         try:
             return _from_hub(name, revision, endpoint, name)

@@ -27,6 +27,8 @@ from tracker.trial.resolve import _hub_errors, gated_error
 
 log = logging.getLogger(__name__)
 
+# Tasks transformers 5 has no pipeline for (tracker.trial.own_pipelines).
+OWN_PIPELINE_TASKS = {"question-answering", "summarization", "translation"}
 # Tasks whose text inputs are length-sorted and batched through the pipeline.
 TEXT_PIPELINE_TASKS = {
     "text-classification",
@@ -89,6 +91,10 @@ def fetch(plan: TrialPlan, tqdm_class: Any = None) -> Path:
         ) from exc
     source.path = Path(folder)
     return source.path
+
+
+def _first_line(text: str) -> str:
+    return (text.strip().splitlines() or [""])[0][:400]
 
 
 def _is_oom(exc: BaseException) -> bool:
@@ -301,12 +307,39 @@ def _pipeline_task(task: str) -> str:
     return "feature-extraction" if task == "sentence-similarity" else task
 
 
+def _build(plan: TrialPlan, folder: Path, torch_dtype: Any) -> Any:
+    """A transformers pipeline, or our own for the tasks transformers 5 dropped."""
+    use_safetensors = plan.weight_format == "safetensors"
+    if plan.task in OWN_PIPELINE_TASKS:
+        from tracker.trial import own_pipelines
+
+        return own_pipelines.build(
+            plan.task,
+            folder,
+            device=plan.device,
+            dtype=torch_dtype,
+            trust_remote_code=plan.trust_remote_code,
+            use_safetensors=use_safetensors,
+        )
+    from transformers import pipeline
+
+    return pipeline(
+        _pipeline_task(plan.task),
+        model=str(folder),
+        device=plan.device,
+        dtype=torch_dtype,
+        trust_remote_code=plan.trust_remote_code,
+        model_kwargs={"use_safetensors": use_safetensors},
+        **INIT_DEFAULTS.get(plan.task, {}),
+    )
+
+
 def load(plan: TrialPlan, tqdm_class: Any = None) -> LoadedModel:
     """Fetch (if needed) and load the planned model. Raises TrialError; nothing stays loaded on failure."""
     torch = hardware.require_torch()
     folder = fetch(plan, tqdm_class)
     try:
-        from transformers import pipeline
+        import transformers  # noqa: F401
     except ImportError as exc:
         raise TrialError(
             "transformers is not installed.",
@@ -317,15 +350,7 @@ def load(plan: TrialPlan, tqdm_class: Any = None) -> LoadedModel:
     start = time.perf_counter()
     pipe = None
     try:
-        pipe = pipeline(
-            _pipeline_task(plan.task),
-            model=str(folder),
-            device=plan.device,
-            dtype=getattr(torch, plan.dtype),
-            trust_remote_code=plan.trust_remote_code,
-            model_kwargs={"use_safetensors": plan.weight_format == "safetensors"},
-            **INIT_DEFAULTS.get(plan.task, {}),
-        )
+        pipe = _build(plan, folder, getattr(torch, plan.dtype))
     except Exception as exc:
         pipe = None
         gc.collect()
@@ -335,16 +360,16 @@ def load(plan: TrialPlan, tqdm_class: Any = None) -> LoadedModel:
             raise _oom_error(plan, "loading") from exc
         if isinstance(exc, ImportError):
             raise TrialError(
-                f"loading {plan.source.repo_id} for {plan.task} needs a package that is missing: {exc}".splitlines()[
-                    0
-                ],
+                _first_line(
+                    f"loading {plan.source.repo_id} for {plan.task} needs a missing package: {exc}"
+                ),
                 hint="Install the package it names (e.g. Pillow for images), then try again.",
             ) from exc
         if isinstance(exc, OSError | ValueError | KeyError | TypeError):
             raise TrialError(
-                f"transformers could not load {plan.source.repo_id} from {folder}: {exc}".splitlines()[
-                    0
-                ],
+                _first_line(
+                    f"transformers could not load {plan.source.repo_id} from {folder}: {exc}"
+                ),
                 hint="Check the task (--task) and that the folder holds a complete model.",
             ) from exc
         raise
