@@ -22,3 +22,67 @@ class PaperRecord:
     doi: str | None = None
     withdrawn: bool = False
     code_links: list[tuple[str, str]] = field(default_factory=list)  # (url, source)
+
+
+@dataclass
+class ResultRecord:
+    """One evaluation result: a model (or method) scored on a dataset with a metric."""
+
+    model_name: str  # the Hub repo id, or for archive rows the method name in the table
+    task_id: str
+    dataset_id: str
+    metric_type: str
+    value: float | None
+    task_name: str = ""
+    dataset_name: str = ""
+    dataset_config: str = ""
+    dataset_split: str = ""
+    metric_name: str = ""
+    value_text: str = ""
+    verified: bool = False
+    source: str = "model-index"  # model-index, pwc-archive, model-card, paper, demo
+    paper_arxiv_id: str | None = None
+
+
+@dataclass
+class ModelRecord:
+    """A Hub model as a listing page or model_info describes it.
+
+    None means "not in this response" (a listing asked only for some fields):
+    stored values are then kept, not overwritten.
+    """
+
+    repo_id: str
+    author: str | None = None
+    pipeline_tag: str | None = None
+    library: str | None = None
+    downloads: int | None = None
+    likes: int | None = None
+    trending_score: float | None = None
+    created_at: datetime | None = None  # aware, UTC
+    last_modified: datetime | None = None  # aware, UTC
+    gated: str | None = None  # "" when open, else "auto" or "manual"
+    private: bool | None = None
+    license: str | None = None
+    parameters: int | None = None
+    safetensors: bool | None = None
+    base_model: str | None = None
+    sha: str | None = None
+    tags: list[str] = field(default_factory=list)
+    arxiv_ids: list[str] = field(default_factory=list)  # canonical, in tag order
+    datasets: list[str] = field(default_factory=list)
+    results: list[ResultRecord] = field(default_factory=list)
+    # True when the card (model-index) was read, so `results` is the whole truth.
+    detailed: bool = False
+    # The id asked for, when the Hub answered with a redirect to a renamed repo.
+    renamed_from: str | None = None
+
+
+@dataclass
+class DailyPaperRecord:
+    """A paper in the Hub's daily papers feed."""
+
+    arxiv_id: str
+    upvotes: int = 0
+    github_repo: str | None = None
+    project_page: str | None = None

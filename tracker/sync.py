@@ -32,7 +32,7 @@ from tracker.sources.arxiv import ArxivSource
 log = logging.getLogger(__name__)
 
 SYNC_STATE = SyncState.__table__
-SOURCES = ("arxiv",)
+SOURCES = ("arxiv", "hub")
 
 # progress(source key, papers fetched so far in this source)
 Progress = Callable[[str, int], None]
@@ -62,6 +62,8 @@ class SyncReport:
             f"sync: {self.new} new, {self.updated} updated, {self.models} models, "
             f"{self.results} results, {self.requests} requests in {self.seconds:.1f} s"
         )
+        if self.hub_requests:
+            line += f", {self.hub_requests} Hub requests"
         if self.errors:
             line += f"; {len(self.errors)} source(s) failed"
         return line
@@ -187,6 +189,10 @@ def run_sync(
                     now=now,
                 )
             report.requests += source.requests
+        if "hub" in sources:
+            from tracker.hub_sync import sync_hub
+
+            sync_hub(engine, config, report, progress, now)
     report.seconds = time.monotonic() - started
     return report
 

@@ -8,6 +8,7 @@ requested is reported: tests call `assert_all_used()` (the fixture does).
 
 from __future__ import annotations
 
+import json
 import threading
 import time
 from dataclasses import dataclass, field
@@ -31,6 +32,22 @@ class Reply:
     def file(cls, path: Path, **kwargs: object) -> Reply:
         return cls(body=path.read_bytes(), **kwargs)  # type: ignore[arg-type]
 
+    @classmethod
+    def json(cls, data: object, **kwargs: object) -> Reply:
+        """A JSON body (the Hub's API answers)."""
+        kwargs.setdefault("content_type", "application/json")
+        return cls(body=json.dumps(data).encode(), **kwargs)  # type: ignore[arg-type]
+
+    @classmethod
+    def json_file(cls, path: Path, **kwargs: object) -> Reply:
+        """A recorded JSON body, byte for byte."""
+        kwargs.setdefault("content_type", "application/json")
+        return cls(body=path.read_bytes(), **kwargs)  # type: ignore[arg-type]
+
+
+# A Hub with no models: what a test that is not about the Hub gets when sync asks.
+EMPTY_HUB_PATHS = ("/api/models", "/api/daily_papers")
+
 
 @dataclass
 class Route:
@@ -47,10 +64,16 @@ class Route:
 
 
 class FakeServer:
-    def __init__(self) -> None:
+    """empty_hub: while no route is registered under a Hub listing path, requests to it
+    get an empty JSON list and are kept in `empty_hub_requests` (not in `requests`), so
+    tests of other sources see a Hub without models. Register a route to turn it off."""
+
+    def __init__(self, empty_hub: bool = True) -> None:
         self.routes: list[Route] = []
         self.requests: list[str] = []
         self.unmatched: list[str] = []
+        self.empty_hub = empty_hub
+        self.empty_hub_requests: list[str] = []
         self.stopping = threading.Event()
         self.lock = threading.Lock()
         server = self
@@ -121,9 +144,22 @@ class FakeServer:
                 return reply
         return None
 
+    def _empty_hub(self, path: str) -> bool:
+        with self.lock:
+            return (
+                self.empty_hub
+                and path in EMPTY_HUB_PATHS
+                and not any(r.path == path for r in self.routes)
+            )
+
     def _handle(self, handler: BaseHTTPRequestHandler) -> None:
         parts = urlsplit(handler.path)
         params = dict(parse_qsl(parts.query, keep_blank_values=True))
+        if self._empty_hub(parts.path):
+            with self.lock:
+                self.empty_hub_requests.append(handler.path)
+            self._send(handler, Reply.json([]))
+            return
         with self.lock:
             self.requests.append(handler.path)
         reply = self._pick(parts.path, params)
@@ -143,6 +179,9 @@ class FakeServer:
             self.stopping.wait(60)
             handler.close_connection = True
             return
+        self._send(handler, reply)
+
+    def _send(self, handler: BaseHTTPRequestHandler, reply: Reply) -> None:
         handler.send_response(reply.status)
         handler.send_header("Content-Type", reply.content_type)
         handler.send_header("Content-Length", str(len(reply.body)))

@@ -1,0 +1,450 @@
+"""Hub sync: which models belong to which paper, discovered from the model side.
+
+One request per paper does not scale (a week of cs.CL, cs.LG and cs.CV is ~8,000
+papers; anonymous clients get 500 calls per 5 minutes). So:
+1. walk the models listing, newest lastModified first, 1,000 per page, each page with
+   the fields we store (tags, pipeline_tag, downloads, ...), down to the watermark in
+   sync_state "hub:models" (minus an hour of overlap; a first run reaches back
+   [arxiv] lookback_days);
+2. keep the models whose `arxiv:<id>` tags name a paper, at most [hub] models_per_paper
+   per paper (most downloaded first); papers we lack are fetched from arXiv by id list
+   (100 per request), or stored as stubs when that fails;
+3. read the card (model_info, [hub] concurrency at a time) only of models never read,
+   or changed (new sha) and last read more than [hub] refresh_days ago;
+4. the daily papers feed of the weeks in the window adds upvotes and GitHub repos.
+The watermark moves only after steps 1-3 succeeded, so a failed run is re-read.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy import select, update
+from sqlalchemy.engine import Connection, Engine
+
+from tracker.config import Config
+from tracker.db import hub as store
+from tracker.db.engine import read_connection, write_transaction
+from tracker.db.models import SyncState
+from tracker.db.papers import ensure_stubs, insert_ignore, upsert_papers
+from tracker.errors import TrackerError
+from tracker.ids import parse_arxiv_id
+from tracker.records import ModelRecord
+from tracker.sources.hub import HubSource
+
+if TYPE_CHECKING:
+    from tracker.sources.arxiv import ArxivSource
+    from tracker.sync import SyncReport
+
+log = logging.getLogger(__name__)
+
+MODELS_KEY = "hub:models"
+DAILY_KEY = "hub:daily-papers"
+OVERLAP = timedelta(hours=1)
+DETAIL_BATCH = 50
+# Stubs (from an archive import or a failed fetch) filled per sync, at most.
+STUB_FILL = 500
+SYNC_STATE = SyncState.__table__
+
+Progress = Callable[[str, int], None]
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+def _state(engine: Engine, key: str) -> Any:
+    with read_connection(engine) as conn:
+        return conn.execute(select(SYNC_STATE).where(SYNC_STATE.c.source_key == key)).first()
+
+
+def _save_state(engine: Engine, key: str, **values: Any) -> None:
+    with write_transaction(engine) as conn:
+        insert_ignore(conn, SYNC_STATE, [{"source_key": key}])
+        conn.execute(SYNC_STATE.update().where(SYNC_STATE.c.source_key == key).values(**values))
+
+
+def _aware(value: datetime | None) -> datetime | None:
+    if value is None:
+        return None
+    return value.replace(tzinfo=UTC) if value.tzinfo is None else value
+
+
+@dataclass
+class Stored:
+    new_models: int = 0
+    new_links: int = 0
+    new_results: int = 0
+    details: int = 0
+    missing: int = 0  # cards asked for that the Hub no longer has
+    errors: int = 0
+
+
+class HubSync:
+    """One pass of Hub work on one database; the sources are injectable for tests."""
+
+    def __init__(
+        self,
+        engine: Engine,
+        config: Config,
+        *,
+        hub: HubSource | None = None,
+        arxiv: ArxivSource | None = None,
+        now: datetime | None = None,
+    ) -> None:
+        self.engine = engine
+        self.config = config
+        self.hub = hub or HubSource(config.hub)
+        self._arxiv = arxiv
+        self.now = now or utcnow()
+        self.papers_fetched = 0
+        self.stubs = 0
+
+    @property
+    def arxiv(self) -> ArxivSource:
+        if self._arxiv is None:
+            from tracker.sources.arxiv import ArxivSource
+
+            self._arxiv = ArxivSource(self.config.arxiv)
+        return self._arxiv
+
+    @property
+    def arxiv_requests(self) -> int:
+        return self._arxiv.requests if self._arxiv is not None else 0
+
+    # --- papers ---------------------------------------------------------------------
+
+    def ensure_papers(self, arxiv_ids: Iterable[str]) -> None:
+        """Fetch the papers we lack (and unfilled stubs) from arXiv; stub what fails."""
+        wanted = sorted(set(arxiv_ids))
+        with read_connection(self.engine) as conn:
+            have = store.paper_ids(conn, wanted)
+            real = store.paper_ids(conn, have, stubs=False)
+            old_stubs = _stubs_to_fill(conn, self.now, self.config.hub.refresh_days)
+        todo = [a for a in wanted if a not in real and a not in have]
+        todo += [a for a in wanted if a in have and a not in real]
+        todo = list(dict.fromkeys(todo + old_stubs))[: max(STUB_FILL, len(wanted))]
+        if not todo:
+            return
+        got: set[str] = set()
+        try:
+            for page in self.arxiv.by_ids(todo):
+                with write_transaction(self.engine) as conn:
+                    result = upsert_papers(conn, page, self.now)
+                got |= {r.arxiv_id for r in page}
+                self.papers_fetched += result.new + result.updated
+        except TrackerError as exc:
+            log.warning("arXiv could not fetch papers named by models: %s", exc.message)
+        left = [a for a in todo if a not in got]
+        with write_transaction(self.engine) as conn:
+            ids = ensure_stubs(conn, left, self.now)
+            # Mark the attempt, so an id arXiv does not know waits refresh_days.
+            for part in _chunks(list(ids.values())):
+                conn.execute(
+                    update(store.PAPERS)
+                    .where(store.PAPERS.c.id.in_(part), store.PAPERS.c.is_stub.is_(True))
+                    .values(last_synced=self.now)
+                )
+        self.stubs += len([a for a in left if a not in have])
+
+    # --- models ---------------------------------------------------------------------
+
+    def select_models(self, records: Iterable[ModelRecord]) -> list[ModelRecord]:
+        """At most models_per_paper models per paper, the most downloaded first."""
+        cap = self.config.hub.models_per_paper
+        ranked = sorted(records, key=lambda r: (-(r.downloads or 0), -(r.likes or 0), r.repo_id))
+        per_paper: dict[str, int] = {}
+        kept = []
+        for record in ranked:
+            room = [a for a in record.arxiv_ids if per_paper.get(a, 0) < cap]
+            if not room:
+                continue
+            for a in room:
+                per_paper[a] = per_paper.get(a, 0) + 1
+            kept.append(record)
+        return kept
+
+    def store_listing(self, records: list[ModelRecord], out: Stored) -> list[str]:
+        """Upsert listed models and their paper links; return the repo ids whose card to read."""
+        if not records:
+            return []
+        self.ensure_papers(a for r in records for a in r.arxiv_ids)
+        refresh = timedelta(days=self.config.hub.refresh_days)
+        with write_transaction(self.engine) as conn:
+            before = {
+                row.repo_id: row
+                for part in _chunks([r.repo_id for r in records])
+                for row in conn.execute(
+                    select(
+                        store.MODELS.c.repo_id, store.MODELS.c.sha, store.MODELS.c.fetched_at
+                    ).where(store.MODELS.c.repo_id.in_(part))
+                )
+            }
+            # The stored sha is the one whose card we read: a listing does not move it.
+            listed = [_without_sha(r) for r in records]
+            written = store.upsert_models(conn, listed, self.now)
+            out.new_models += written.new
+            pids = store.paper_ids(conn, [a for r in records for a in r.arxiv_ids])
+            out.new_links += store.link_papers(
+                conn,
+                [
+                    (pids[a], written.ids[r.repo_id])
+                    for r in records
+                    for a in r.arxiv_ids
+                    if a in pids
+                ],
+            )
+            store.add_model_datasets(
+                conn, {written.ids[r.repo_id]: r.datasets for r in records if r.datasets}
+            )
+        todo = []
+        for r in records:
+            old = before.get(r.repo_id)
+            fetched = _aware(old.fetched_at) if old is not None else None
+            if fetched is None:
+                todo.append(r.repo_id)
+            elif self.now - fetched >= refresh and (r.sha is None or r.sha != old.sha):
+                todo.append(r.repo_id)
+        return todo
+
+    def fetch_details(self, repo_ids: list[str], out: Stored) -> None:
+        """Read the cards of repo_ids and store models, datasets and results, in batches."""
+        batch: list[tuple[str, ModelRecord | None]] = []
+        for repo_id, record, error in self.hub.model_infos(dict.fromkeys(repo_ids)):
+            if error is not None:
+                out.errors += 1
+                continue
+            batch.append((repo_id, record))
+            if len(batch) >= DETAIL_BATCH:
+                self._store_details(batch, out)
+                batch = []
+        self._store_details(batch, out)
+
+    def _store_details(self, batch: list[tuple[str, ModelRecord | None]], out: Stored) -> None:
+        if not batch:
+            return
+        found = [r for _, r in batch if r is not None]
+        gone = [repo_id for repo_id, r in batch if r is None]
+        with write_transaction(self.engine) as conn:
+            written = store.upsert_models(conn, found, self.now, fetched=True)
+            out.new_models += written.new
+            out.details += len(found)
+            out.missing += len(gone)
+            for part in _chunks(gone):
+                conn.execute(
+                    update(store.MODELS)
+                    .where(store.MODELS.c.repo_id.in_(part))
+                    .values(fetched_at=self.now)
+                )
+            pids = store.paper_ids(conn, [a for r in found for a in r.arxiv_ids])
+            out.new_links += store.link_papers(
+                conn,
+                [
+                    (pids[a], written.ids[r.repo_id])
+                    for r in found
+                    for a in r.arxiv_ids
+                    if a in pids
+                ],
+            )
+            store.add_model_datasets(
+                conn, {written.ids[r.repo_id]: r.datasets for r in found if r.datasets}
+            )
+            for r in found:
+                paper = next((pids[a] for a in r.arxiv_ids if a in pids), None)
+                out.new_results += store.replace_model_results(
+                    conn, written.ids[r.repo_id], r.repo_id, paper, r.results
+                )
+
+    def pending_details(self, limit: int = 1000) -> list[str]:
+        """Linked models whose card was never read (a run stopped before it got there)."""
+        with read_connection(self.engine) as conn:
+            rows = conn.execute(
+                select(store.MODELS.c.repo_id)
+                .where(store.MODELS.c.fetched_at.is_(None))
+                .where(store.MODELS.c.id.in_(select(store.PAPER_MODELS.c.model_id)))
+                .order_by(store.MODELS.c.downloads.desc())
+                .limit(limit)
+            )
+            return [r for (r,) in rows]
+
+    # --- whole passes ---------------------------------------------------------------
+
+    def discover(
+        self, cutoff: datetime, progress: Progress | None
+    ) -> tuple[list[ModelRecord], datetime | None, int]:
+        """Walk the listing down to cutoff; (models naming a paper, newest date, listed)."""
+        found: dict[str, ModelRecord] = {}
+        newest: datetime | None = None
+        listed = 0
+        for page in self.hub.model_pages(sort="lastModified"):
+            reached = False
+            for record in page:
+                modified = record.last_modified
+                if modified is not None and modified < cutoff:
+                    reached = True
+                    break
+                listed += 1
+                if modified is not None and (newest is None or modified > newest):
+                    newest = modified
+                if record.arxiv_ids:
+                    found[record.repo_id] = record
+            if progress:
+                progress(MODELS_KEY, listed)
+            if reached or not page:
+                break
+        return list(found.values()), newest, listed
+
+    def daily_papers(self, since: datetime) -> int:
+        weeks = sorted(
+            {
+                "{}-W{:02d}".format(*(since + timedelta(days=d)).isocalendar()[:2])
+                for d in range(0, (self.now - since).days + 1)
+            }
+        )
+        records = [r for week in weeks for r in self.hub.daily_papers(week)]
+        with write_transaction(self.engine) as conn:
+            pids = store.paper_ids(conn, [r.arxiv_id for r in records], stubs=False)
+            return store.apply_daily_papers(conn, records, pids)
+
+
+def _without_sha(record: ModelRecord) -> ModelRecord:
+    from dataclasses import replace
+
+    return replace(record, sha=None)
+
+
+def _chunks(items: list[Any], size: int = 500) -> Iterable[list[Any]]:
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
+
+def _stubs_to_fill(conn: Connection, now: datetime, refresh_days: int) -> list[str]:
+    retry = now - timedelta(days=max(refresh_days, 1))
+    rows = conn.execute(
+        select(store.PAPERS.c.arxiv_id)
+        .where(store.PAPERS.c.is_stub.is_(True))
+        .where(store.PAPERS.c.last_synced.is_(None) | (store.PAPERS.c.last_synced < retry))
+        .order_by(store.PAPERS.c.first_seen)
+        .limit(STUB_FILL)
+    )
+    return [a for (a,) in rows]
+
+
+def sync_hub(
+    engine: Engine,
+    config: Config,
+    report: SyncReport,
+    progress: Progress | None = None,
+    now: datetime | None = None,
+    *,
+    hub: HubSource | None = None,
+    arxiv: ArxivSource | None = None,
+) -> None:
+    """One Hub pass; updates report (models, results, hub_requests, errors 'hub: ...')."""
+    job = HubSync(engine, config, hub=hub, arxiv=arxiv, now=now)
+    started = job.hub.requests
+    stats: dict[str, Any] = {}
+    out = Stored()
+    with write_transaction(engine) as conn:
+        store.seed_tasks(conn)
+    state = _state(engine, MODELS_KEY)
+    watermark = _aware(state.watermark) if state else None
+    cutoff = (
+        watermark - OVERLAP if watermark else job.now - timedelta(days=config.arxiv.lookback_days)
+    )
+    listed = 0
+    try:
+        records, newest, listed = job.discover(cutoff, progress)
+        kept = job.select_models(records)
+        todo = job.store_listing(kept, out)
+        job.fetch_details(list(dict.fromkeys(todo + job.pending_details())), out)
+    except TrackerError as exc:
+        report.errors.append(f"hub: {exc.message}")
+        stats["error"] = exc.message
+        _save_state(engine, MODELS_KEY, last_run=job.now, last_error=exc.message)
+        log.error("hub: %s", exc.message)
+    else:
+        marks = [d for d in (watermark, newest) if d is not None]
+        _save_state(
+            engine,
+            MODELS_KEY,
+            watermark=max(marks) if marks else cutoff,
+            last_run=job.now,
+            last_success=job.now,
+            last_error=None,
+        )
+        stats["models_linked"] = len(kept)
+    try:
+        stats["daily_papers"] = job.daily_papers(cutoff)
+        _save_state(engine, DAILY_KEY, last_run=job.now, last_success=job.now, last_error=None)
+    except TrackerError as exc:
+        report.errors.append(f"hub: {exc.message}")
+        stats["error"] = exc.message
+        _save_state(engine, DAILY_KEY, last_run=job.now, last_error=exc.message)
+    hub_requests = job.hub.requests - started
+    report.models += out.new_models
+    report.results += out.new_results
+    report.hub_requests += hub_requests
+    report.requests += job.arxiv_requests  # "requests" counts arXiv's; the Hub's are apart
+    if not (listed or stats.get("daily_papers") or "error" in stats):
+        return  # a Hub with nothing new: keep the report to the sources that had news
+    report.sources[MODELS_KEY] = stats
+    stats.update(
+        listed=listed,
+        new_links=out.new_links,
+        cards_read=out.details,
+        cards_missing=out.missing,
+        card_errors=out.errors,
+        papers_fetched=job.papers_fetched,
+        stubs=job.stubs,
+        hub_requests=hub_requests,
+        arxiv_requests=job.arxiv_requests,
+    )
+
+
+def refresh_paper(
+    engine: Engine,
+    config: Config,
+    raw_id: str,
+    *,
+    force: bool = True,
+    hub: HubSource | None = None,
+    arxiv: ArxivSource | None = None,
+    now: datetime | None = None,
+) -> dict[str, Any]:
+    """Look up the models of one paper (`tracker models --paper ID --refresh`).
+
+    Without force, a paper looked up less than refresh_days ago is left as it is.
+    """
+    arxiv_id, _ = parse_arxiv_id(raw_id)
+    job = HubSync(engine, config, hub=hub, arxiv=arxiv, now=now)
+    key = f"hub:paper:{arxiv_id}"
+    state = _state(engine, key)
+    last = _aware(state.last_success) if state else None
+    if not force and last and job.now - last < timedelta(days=config.hub.refresh_days):
+        return {"arxiv_id": arxiv_id, "skipped": True, "requests": 0}
+    with write_transaction(engine) as conn:
+        store.seed_tasks(conn)
+    job.ensure_papers([arxiv_id])
+    out = Stored()
+    records = job.hub.models_for_paper(arxiv_id, config.hub.models_per_paper)
+    for record in records:  # the filter names this paper even when a tag spells it oddly
+        if arxiv_id not in record.arxiv_ids:
+            record.arxiv_ids.append(arxiv_id)
+    todo = job.store_listing(records, out)
+    job.fetch_details(todo, out)
+    _save_state(engine, key, last_run=job.now, last_success=job.now, last_error=None)
+    return {
+        "arxiv_id": arxiv_id,
+        "skipped": False,
+        "models": len(records),
+        "new_models": out.new_models,
+        "new_results": out.new_results,
+        "cards_read": out.details,
+        "requests": job.hub.requests,
+        "arxiv_requests": job.arxiv_requests,
+    }

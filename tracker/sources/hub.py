@@ -1,0 +1,550 @@
+"""The Hugging Face Hub source: models, the papers they cite and their model-index results.
+
+Wraps huggingface_hub: `HfApi(endpoint=[hub] endpoint)` for model info, and the
+library's own session, headers and error mapping for listings. The token comes only
+from HF_TOKEN or the Hub login, resolved by huggingface_hub; we never print, log or
+store it. What we add, and why:
+- listing pages are walked one at a time (the Link rel="next" cursor), so a sync can
+  stop at its watermark and count every request (HfApi.list_models hides both);
+- every request has a timeout (the library's default client has none);
+- 429 is answered by waiting (Retry-After, or the RateLimit reset) and 5xx or network
+  errors by exponential backoff; a client-side window keeps us inside the anonymous
+  budget (500 calls per 5 minutes, 1,000 logged in);
+- errors are translated: GatedRepoError -> GatedModelError, network -> SourceUnavailableError,
+  other 4xx -> SourceQueryError; a missing model (404) is None, a renamed one (307)
+  is followed and recorded. A model with no card or a null model-index is normal data.
+"""
+
+from __future__ import annotations
+
+import email.utils
+import logging
+import threading
+import time
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import ThreadPoolExecutor, as_completed
+from datetime import UTC, datetime
+from functools import partial
+from typing import Any, TypeVar
+
+import httpx2
+from huggingface_hub import HfApi, get_token
+from huggingface_hub.errors import (
+    GatedRepoError,
+    HfHubHTTPError,
+    OfflineModeIsEnabled,
+    RepositoryNotFoundError,
+)
+from huggingface_hub.hf_api import ModelInfo
+from huggingface_hub.utils import (
+    build_hf_headers,
+    get_session,
+    hf_raise_for_status,
+    parse_ratelimit_headers,
+)
+
+from tracker import __version__
+from tracker.config import HubConfig
+from tracker.errors import GatedModelError, SourceQueryError, SourceUnavailableError
+from tracker.ids import try_parse_arxiv_id
+from tracker.records import DailyPaperRecord, ModelRecord, ResultRecord
+from tracker.tasks_catalog import canonical_task
+
+log = logging.getLogger(__name__)
+
+T = TypeVar("T")
+
+PAGE_SIZE = 1000  # the Hub's largest listing page
+DAILY_PAGE_SIZE = 50
+MAX_DAILY_PAGES = 20
+TIMEOUT_SECONDS = 30.0
+MAX_RETRIES = 5
+BACKOFF_SECONDS = 1.0
+MAX_WAIT_SECONDS = 300.0
+# Anonymous clients get 500 calls per 5 minutes; logged-in ones 1,000.
+WINDOW_SECONDS = 300.0
+ANONYMOUS_CALLS = 500
+LOGGED_IN_CALLS = 1000
+# Pause until the window resets when the server says this few calls are left.
+RESERVE_CALLS = 2
+
+# One listing page then carries everything but the card.
+LIST_EXPAND = [
+    "author",
+    "createdAt",
+    "downloads",
+    "gated",
+    "lastModified",
+    "library_name",
+    "likes",
+    "pipeline_tag",
+    "private",
+    "safetensors",
+    "sha",
+    "tags",
+    "trendingScore",
+]
+INFO_EXPAND = [*LIST_EXPAND, "cardData", "model-index"]
+
+_TRANSPORT_ERRORS: tuple[type[BaseException], ...] = (httpx2.TransportError, OSError)
+
+
+class _NotOnHub(Exception):
+    """The Hub answered 404 (or 401 for a private repo): no such model for us."""
+
+
+class RateWindow:
+    """At most `calls` requests per `window` seconds, shared by all threads, and a pause
+    until the reset when the server's RateLimit header says the window is nearly spent."""
+
+    def __init__(
+        self,
+        calls: int,
+        window: float = WINDOW_SECONDS,
+        sleep: Callable[[float], None] = time.sleep,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self.calls = calls
+        self.window = window
+        self.sleep = sleep
+        self.clock = clock
+        self.lock = threading.Lock()
+        self.sent: deque[float] = deque()
+        self.paused_until = 0.0
+        self.waited = 0.0
+
+    def acquire(self) -> None:
+        with self.lock:
+            now = self.clock()
+            while self.sent and self.sent[0] <= now - self.window:
+                self.sent.popleft()
+            start = max(now, self.paused_until)
+            if len(self.sent) >= self.calls:
+                start = max(start, self.sent[-self.calls] + self.window)
+            self.sent.append(start)
+            wait = start - now
+        if wait > 0:
+            log.info("Hub rate budget: waiting %.1f s", wait)
+            self.waited += wait
+            self.sleep(wait)
+
+    def note(self, headers: Any) -> None:
+        info = parse_ratelimit_headers(headers)
+        if info is not None and info.remaining <= RESERVE_CALLS:
+            with self.lock:
+                reset = min(float(info.reset_in_seconds), MAX_WAIT_SECONDS)
+                self.paused_until = max(self.paused_until, self.clock() + reset)
+
+
+def rate_limit_wait(headers: Any, now: datetime | None = None) -> float | None:
+    """Seconds a 429 asks us to wait: the RateLimit reset, else Retry-After (seconds or a date)."""
+    info = parse_ratelimit_headers(headers)
+    if info is not None and info.remaining == 0:
+        return min(float(info.reset_in_seconds), MAX_WAIT_SECONDS)
+    value = (headers.get("Retry-After") or "").strip()
+    if not value:
+        return None
+    try:
+        seconds = float(value)
+    except ValueError:
+        try:
+            when = email.utils.parsedate_to_datetime(value)
+        except (TypeError, ValueError):
+            return None
+        if when.tzinfo is None:
+            when = when.replace(tzinfo=UTC)
+        seconds = (when - (now or datetime.now(UTC))).total_seconds()
+    return min(max(seconds, 0.0), MAX_WAIT_SECONDS)
+
+
+def _describe(error: BaseException) -> str:
+    if isinstance(error, HfHubHTTPError) and error.response is not None:
+        return f"HTTP {error.response.status_code}"
+    if isinstance(error, httpx2.TimeoutException):
+        return "timed out"
+    return type(error).__name__ + (f": {error}" if str(error) else "")
+
+
+def gated_error(repo_id: str, endpoint: str) -> GatedModelError:
+    return GatedModelError(
+        f"model {repo_id} is gated: its files need a logged-in Hub account.",
+        hint=f"Run `hf auth login` (or set HF_TOKEN), then accept its licence at {endpoint.rstrip('/')}/{repo_id}.",
+    )
+
+
+class HubSource:
+    """Reads models from the Hub, counting requests; safe to call from several threads."""
+
+    def __init__(
+        self,
+        config: HubConfig,
+        *,
+        sleep: Callable[[float], None] = time.sleep,
+        timeout: float = TIMEOUT_SECONDS,
+        max_retries: int = MAX_RETRIES,
+        backoff: float = BACKOFF_SECONDS,
+        window: RateWindow | None = None,
+    ) -> None:
+        self.config = config
+        self.endpoint = config.endpoint.rstrip("/")
+        self.api = HfApi(
+            endpoint=self.endpoint, library_name="tracker", library_version=__version__
+        )
+        self.sleep = sleep
+        self.timeout = timeout
+        self.max_retries = max_retries
+        self.backoff = backoff
+        logged_in = get_token() is not None
+        self.window = window or RateWindow(
+            LOGGED_IN_CALLS if logged_in else ANONYMOUS_CALLS, sleep=sleep
+        )
+        self.requests = 0
+        self._lock = threading.Lock()
+
+    # --- requests -------------------------------------------------------------
+
+    def _count(self, n: int = 1) -> None:
+        with self._lock:
+            self.requests += n
+
+    def _send(self, call: Callable[[], T], what: str) -> T:
+        """call() with our retry policy; each try counts as one request."""
+        attempt = 0
+        while True:
+            self.window.acquire()
+            self._count()
+            wait: float | None = None
+            try:
+                return call()
+            except OfflineModeIsEnabled as exc:
+                raise SourceUnavailableError(
+                    f"cannot reach the Hub for {what}: HF_HUB_OFFLINE is set.",
+                    hint="Unset HF_HUB_OFFLINE to fetch models from the Hub.",
+                ) from exc
+            except GatedRepoError as exc:
+                raise gated_error(what.removeprefix("model "), self.endpoint) from exc
+            except RepositoryNotFoundError as exc:
+                raise _NotOnHub(what) from exc
+            except HfHubHTTPError as exc:
+                response = exc.response
+                status = response.status_code if response is not None else 0
+                if response is not None:
+                    self.window.note(response.headers)
+                if status == 404:
+                    raise _NotOnHub(what) from exc
+                if status == 429:
+                    wait = rate_limit_wait(response.headers) if response is not None else None
+                elif status != 408 and status < 500:
+                    raise SourceQueryError(
+                        f"the Hub rejected the request for {what}: HTTP {status}.",
+                        hint=f"Check [hub] endpoint ({self.endpoint}) in your config.",
+                    ) from exc
+                error: BaseException = exc
+            except _TRANSPORT_ERRORS as exc:
+                error = exc
+            if attempt >= self.max_retries:
+                raise SourceUnavailableError(
+                    f"the Hub did not answer for {what} after {attempt + 1} tries: {_describe(error)}",
+                    hint=f"It will be fetched on the next sync; check your network or [hub] endpoint ({self.endpoint}).",
+                ) from error
+            if wait is None:
+                wait = min(self.backoff * (2**attempt), MAX_WAIT_SECONDS)
+            log.warning(
+                "Hub request for %s failed (%s); retry %d in %.1f s",
+                what,
+                _describe(error),
+                attempt + 1,
+                wait,
+            )
+            self.sleep(wait)
+            attempt += 1
+
+    def _get(self, url: str, params: list[tuple[str, str]] | None) -> httpx2.Response:
+        log.info("GET %s", url)
+        response = get_session().get(
+            url,
+            params=params,
+            headers=build_hf_headers(library_name="tracker", library_version=__version__),
+            timeout=self.timeout,
+        )
+        self.window.note(response.headers)
+        hf_raise_for_status(response)
+        self._count(len(response.history))  # a followed redirect was a request too
+        return response
+
+    # --- listings ---------------------------------------------------------------
+
+    def model_pages(
+        self,
+        *,
+        sort: str = "lastModified",
+        filter: str | None = None,
+        limit: int = PAGE_SIZE,
+        max_pages: int | None = None,
+    ) -> Iterator[list[ModelRecord]]:
+        """Listing pages, newest first for sort; the caller stops when it has seen enough."""
+        params: list[tuple[str, str]] = [("sort", sort), ("limit", str(limit))]
+        if filter:
+            params.append(("filter", filter))
+        params += [("expand", field) for field in LIST_EXPAND]
+        url: str | None = f"{self.endpoint}/api/models"
+        query: list[tuple[str, str]] | None = params
+        pages = 0
+        while url is not None:
+            response = self._send(partial(self._get, url, query), "the models listing")
+            items = response.json()
+            pages += 1
+            yield [r for r in (listing_record(item) for item in items) if r is not None]
+            url = response.links.get("next", {}).get("url")
+            query = None  # the next link carries its own query
+            if max_pages is not None and pages >= max_pages:
+                return
+
+    def models_for_paper(self, arxiv_id: str, limit: int) -> list[ModelRecord]:
+        """The most downloaded models that cite arxiv_id (one request)."""
+        pages = self.model_pages(
+            sort="downloads", filter=f"arxiv:{arxiv_id}", limit=min(limit, PAGE_SIZE), max_pages=1
+        )
+        return next(pages, [])[:limit]
+
+    def daily_papers(self, week: str) -> list[DailyPaperRecord]:
+        """The Hub's daily papers of an ISO week (2026-W24), page by page."""
+        out: list[DailyPaperRecord] = []
+        for page_number in range(MAX_DAILY_PAGES):
+            params = [("week", week), ("limit", str(DAILY_PAGE_SIZE)), ("p", str(page_number))]
+            response = self._send(
+                partial(self._get, f"{self.endpoint}/api/daily_papers", params),
+                f"the daily papers of {week}",
+            )
+            items = response.json()
+            out += [r for r in (daily_record(item) for item in items) if r is not None]
+            if len(items) < DAILY_PAGE_SIZE:
+                break
+        return out
+
+    # --- one model ----------------------------------------------------------------
+
+    def model_info(self, repo_id: str) -> ModelRecord | None:
+        """The model with its card and results; None when the Hub has no such model."""
+        try:
+            info = self._send(
+                lambda: self.api.model_info(repo_id, expand=INFO_EXPAND, timeout=self.timeout),  # type: ignore[arg-type]
+                f"model {repo_id}",
+            )
+        except _NotOnHub:
+            log.info("model %s is not on the Hub (deleted or private)", repo_id)
+            return None
+        record = model_record(info, detailed=True)
+        if record.repo_id != repo_id:
+            self._count()  # the 307 from the old name
+            record.renamed_from = repo_id
+            log.info("model %s was renamed to %s", repo_id, record.repo_id)
+        return record
+
+    def model_infos(
+        self, repo_ids: Iterable[str]
+    ) -> Iterator[tuple[str, ModelRecord | None, str | None]]:
+        """(repo id, record or None, error) for each id, [hub] concurrency at a time.
+
+        A gated or rejected model is an error for that model only; an unreachable
+        Hub (SourceUnavailableError) stops the whole batch.
+        """
+        pool = ThreadPoolExecutor(max_workers=self.config.concurrency, thread_name_prefix="hub")
+        try:
+            futures = {pool.submit(self.model_info, repo_id): repo_id for repo_id in repo_ids}
+            for future in as_completed(futures):
+                repo_id = futures[future]
+                try:
+                    yield repo_id, future.result(), None
+                except (GatedModelError, SourceQueryError) as exc:
+                    log.warning("%s", exc.message)
+                    yield repo_id, None, exc.message
+        finally:
+            pool.shutdown(wait=True, cancel_futures=True)
+
+
+# --- parsing: plain functions over ModelInfo and JSON, no I/O ----------------------
+
+
+def listing_record(item: Any) -> ModelRecord | None:
+    """A listing item (with or without expand) -> ModelRecord; None if unreadable."""
+    if not isinstance(item, dict) or not item.get("id"):
+        return None
+    try:
+        return model_record(ModelInfo(**item), detailed=False)
+    except (TypeError, ValueError, KeyError) as exc:
+        log.warning("skipping unreadable listing item %r: %s", item.get("id"), exc)
+        return None
+
+
+def _first(value: Any) -> str | None:
+    if isinstance(value, list | tuple):
+        value = next((v for v in value if isinstance(v, str) and v), None)
+    return value if isinstance(value, str) and value else None
+
+
+def _strings(value: Any) -> list[str]:
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, list | tuple):
+        return [v for v in value if isinstance(v, str) and v]
+    return []
+
+
+def _utc(value: Any) -> datetime | None:
+    if not isinstance(value, datetime):
+        return None
+    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+def _tag_values(tags: list[str], prefix: str) -> list[str]:
+    return [t[len(prefix) :] for t in tags if t.startswith(prefix) and len(t) > len(prefix)]
+
+
+def model_record(info: ModelInfo, *, detailed: bool) -> ModelRecord:
+    """ModelInfo (a listing item or model_info) -> ModelRecord."""
+    tags = [t for t in (info.tags or []) if isinstance(t, str)]
+    card = info.card_data
+    card_get = card.get if card is not None else (lambda _key, _default=None: None)
+    arxiv_ids: list[str] = []
+    for raw in _tag_values(tags, "arxiv:"):
+        parsed = try_parse_arxiv_id(raw)
+        if parsed and parsed[0] not in arxiv_ids:
+            arxiv_ids.append(parsed[0])
+    datasets = list(dict.fromkeys(_tag_values(tags, "dataset:") + _strings(card_get("datasets"))))
+    base_models = [b for b in _tag_values(tags, "base_model:") if ":" not in b]
+    gated = info.gated
+    safetensors = getattr(info, "safetensors", None)
+    repo_id = info.id
+    results = parse_model_index(info.model_index, repo_id) if detailed else []
+    if detailed and not results and card is not None and getattr(card, "eval_results", None):
+        results = [_from_eval_result(e, repo_id) for e in card.eval_results or []]
+        results = [r for r in results if r is not None]
+    return ModelRecord(
+        repo_id=repo_id,
+        author=info.author or (repo_id.split("/")[0] if "/" in repo_id else None),
+        pipeline_tag=info.pipeline_tag,
+        library=info.library_name,
+        downloads=info.downloads,
+        likes=info.likes,
+        trending_score=info.trending_score,
+        created_at=_utc(info.created_at),
+        last_modified=_utc(info.last_modified),
+        gated=None if gated is None else (gated if isinstance(gated, str) else ""),
+        private=info.private,
+        license=_first(_tag_values(tags, "license:")) or _first(card_get("license")),
+        parameters=safetensors.total if safetensors is not None else None,
+        # Absent from a listing page means "not asked" as much as "none": keep what we know.
+        safetensors=True if safetensors is not None else (False if detailed else None),
+        # The tags name the base model as the Hub resolved it (after renames); the card as written.
+        base_model=_first(base_models) or _first(card_get("base_model")),
+        sha=info.sha,
+        tags=tags,
+        arxiv_ids=arxiv_ids,
+        datasets=datasets,
+        results=results,
+        detailed=detailed,
+    )
+
+
+def parse_number(value: Any) -> float | None:
+    """91.3, "91.3", "91.3%", "0.91 ± 0.01", "220k" -> a float; anything else -> None."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int | float):
+        return float(value)
+    if not isinstance(value, str):
+        return None
+    text = value.strip().replace(",", "").rstrip("%").strip()
+    multiplier = 1.0
+    if text[-1:].lower() in ("k", "m", "b") and len(text) > 1:
+        multiplier = {"k": 1e3, "m": 1e6, "b": 1e9}[text[-1].lower()]
+        text = text[:-1]
+    head = text.split()[0] if text.split() else ""
+    try:
+        return float(head) * multiplier
+    except ValueError:
+        return None
+
+
+def _text(value: Any) -> str:
+    return str(value).strip() if value is not None and not isinstance(value, dict | list) else ""
+
+
+def parse_model_index(raw: Any, repo_id: str) -> list[ResultRecord]:
+    """A model-index (the card's list of {name, results}) -> one record per metric."""
+    if not isinstance(raw, list):
+        return []
+    out: list[ResultRecord] = []
+    for entry in raw:
+        if not isinstance(entry, dict):
+            continue
+        for result in entry.get("results") or []:
+            if not isinstance(result, dict):
+                continue
+            task = result.get("task") if isinstance(result.get("task"), dict) else {}
+            dataset = result.get("dataset") if isinstance(result.get("dataset"), dict) else {}
+            for metric in result.get("metrics") or []:
+                if not isinstance(metric, dict):
+                    continue
+                metric_type = _text(metric.get("type")) or _text(metric.get("name"))
+                if not metric_type:
+                    continue
+                value = metric.get("value")
+                out.append(
+                    ResultRecord(
+                        model_name=repo_id,
+                        task_id=canonical_task(_text(task.get("type"))),
+                        task_name=_text(task.get("name")),
+                        dataset_id=_text(dataset.get("type")) or _text(dataset.get("name")),
+                        dataset_name=_text(dataset.get("name")),
+                        dataset_config=_text(dataset.get("config")),
+                        dataset_split=_text(dataset.get("split")),
+                        metric_type=metric_type,
+                        metric_name=_text(metric.get("name")),
+                        value=parse_number(value),
+                        value_text=_text(value),
+                        verified=metric.get("verified") is True,
+                        source="model-index",
+                    )
+                )
+    return out
+
+
+def _from_eval_result(e: Any, repo_id: str) -> ResultRecord | None:
+    metric_type = _text(e.metric_type) or _text(e.metric_name)
+    if not metric_type:
+        return None
+    return ResultRecord(
+        model_name=repo_id,
+        task_id=canonical_task(_text(e.task_type)),
+        task_name=_text(e.task_name),
+        dataset_id=_text(e.dataset_type) or _text(e.dataset_name),
+        dataset_name=_text(e.dataset_name),
+        dataset_config=_text(e.dataset_config),
+        dataset_split=_text(e.dataset_split),
+        metric_type=metric_type,
+        metric_name=_text(e.metric_name),
+        value=parse_number(e.metric_value),
+        value_text=_text(e.metric_value),
+        verified=e.verified is True,
+        source="model-index",
+    )
+
+
+def daily_record(item: Any) -> DailyPaperRecord | None:
+    """A daily papers item -> DailyPaperRecord; None without an arXiv id."""
+    if not isinstance(item, dict):
+        return None
+    paper = item.get("paper") if isinstance(item.get("paper"), dict) else item
+    parsed = try_parse_arxiv_id(_text(paper.get("id")))
+    if parsed is None:
+        return None
+    upvotes = paper.get("upvotes")
+    return DailyPaperRecord(
+        arxiv_id=parsed[0],
+        upvotes=upvotes if isinstance(upvotes, int) and not isinstance(upvotes, bool) else 0,
+        github_repo=_first(paper.get("githubRepo") or item.get("githubRepo")),
+        project_page=_first(paper.get("projectPage") or item.get("projectPage")),
+    )
