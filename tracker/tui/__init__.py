@@ -1,0 +1,1 @@
+"""The Textual TUI: `tracker` with no arguments opens it (see app.run_app)."""

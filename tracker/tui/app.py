@@ -1,0 +1,274 @@
+"""TrackerApp: the modes (papers, models, tasks), app-wide keys, sync, and the one
+handler that turns worker failures into notifications.
+
+`run_app(config, url)` is what `tracker` (no arguments) and `tracker demo` call.
+Importing this module loads neither torch nor transformers (a test checks).
+"""
+
+from __future__ import annotations
+
+import importlib
+import importlib.util
+import webbrowser
+from collections.abc import Callable, Iterable
+from functools import partial
+from typing import Any, ClassVar
+
+from sqlalchemy import func, select
+from sqlalchemy.engine import Engine
+from textual import work
+from textual.app import App, SystemCommand
+from textual.binding import Binding, BindingType
+from textual.reactive import reactive
+from textual.screen import Screen
+from textual.worker import Worker, WorkerState
+
+from tracker.config import Config
+from tracker.db.engine import open_database, sqlite_path
+from tracker.db.models import Paper
+from tracker.errors import TrackerError
+from tracker.tui.messages import DatabaseFailed, DatabaseOpened, SyncFinished, SyncProgressed
+from tracker.tui.screens.database import DatabaseProblemScreen, EmptyDatabaseScreen, StartScreen
+from tracker.tui.screens.dialogs import HelpScreen, HelpSection, TryInfoScreen
+from tracker.tui.screens.leaderboard import LeaderboardScreen
+from tracker.tui.screens.model import ModelScreen
+from tracker.tui.screens.models import ModelsScreen
+from tracker.tui.screens.paper import PaperScreen
+from tracker.tui.screens.papers import PapersScreen
+from tracker.tui.screens.tasks import TasksScreen
+from tracker.tui.widgets.paged_table import PagedTable
+
+# The trial helper may add tracker/tui/screens/trial.py with
+# TrialScreen(repo_id: str, task: str, config: Config); Try pushes it when present.
+TRIAL_SCREEN_MODULE = "tracker.tui.screens.trial"
+
+_KEY_NAMES = {"slash": "/", "question_mark": "?", "escape": "esc", "enter": "enter"}
+
+
+def key_label(key: str) -> str:
+    return ", ".join(_KEY_NAMES.get(k.strip(), k.strip()) for k in key.split(","))
+
+
+def _bindings(source: Iterable[BindingType]) -> list[Binding]:
+    return [b for b in source if isinstance(b, Binding) and b.description]
+
+
+class TrackerApp(App[None]):
+    CSS_PATH = "tracker.tcss"
+    TITLE = "tracker"
+    MODES: ClassVar[dict[str, Any]] = {
+        "papers": PapersScreen,
+        "models": ModelsScreen,
+        "tasks": TasksScreen,
+    }
+    BINDINGS = [
+        Binding("1", "switch_mode('papers')", "Papers"),
+        Binding("2", "switch_mode('models')", "Models"),
+        Binding("3", "switch_mode('tasks')", "Tasks"),
+        Binding("S", "sync", "Sync"),
+        Binding("question_mark", "help", "Help"),
+        Binding("q", "quit", "Quit"),
+    ]
+
+    # Bumped when a sync stored new data; the views watch it and reload.
+    data_version: reactive[int] = reactive(0)
+
+    def __init__(
+        self,
+        config: Config,
+        url: str,
+        *,
+        on_first_rows: Callable[[], None] | None = None,
+    ) -> None:
+        super().__init__()
+        self.config = config
+        self.url = url
+        self.engine: Engine | None = None
+        self.on_first_rows = on_first_rows
+        path = sqlite_path(url)
+        self.where = str(path) if path is not None else url
+        self.sync_status = ""
+
+    def get_default_screen(self) -> Screen[Any]:
+        return StartScreen(self.where)
+
+    def on_mount(self) -> None:
+        self.sub_title = self.where
+        self.open_db()
+
+    # --- the database -----------------------------------------------------------
+    @work(thread=True, exclusive=True, exit_on_error=False, group="database")
+    def open_db(self) -> None:
+        try:
+            engine = open_database(self.url, create=False)
+            with engine.connect() as conn:
+                papers = conn.execute(
+                    select(func.count()).select_from(Paper).where(Paper.is_stub.is_(False))  # type: ignore[arg-type]
+                ).scalar_one()
+        except TrackerError as exc:
+            self.post_message(DatabaseFailed(exc.message, exc.hint))
+            return
+        except Exception as exc:  # noqa: BLE001 - never crash: say what happened
+            self.post_message(DatabaseFailed(f"cannot open {self.where}: {exc}", None))
+            return
+        self.post_message(DatabaseOpened(engine, int(papers)))
+
+    def on_database_opened(self, message: DatabaseOpened) -> None:
+        self.engine = message.engine
+        self.switch_mode("papers")
+        if message.papers == 0:
+            self.push_screen(EmptyDatabaseScreen(self.where, list(self.config.arxiv.categories)))
+
+    def on_database_failed(self, message: DatabaseFailed) -> None:
+        self.push_screen(DatabaseProblemScreen(self.where, message.message, message.hint))
+
+    def action_retry_database(self) -> None:
+        if isinstance(self.screen, DatabaseProblemScreen):
+            self.pop_screen()
+        self.open_db()
+
+    def first_rows_shown(self) -> None:
+        """Called by the papers view when a page of rows is in the table."""
+        if self.on_first_rows is not None:
+            hook, self.on_first_rows = self.on_first_rows, None
+            self.call_after_refresh(hook)
+
+    async def action_quit(self) -> None:
+        self.exit()
+
+    def on_unmount(self) -> None:
+        if self.engine is not None:
+            self.engine.dispose()
+
+    # --- sync -------------------------------------------------------------------------
+    def action_sync(self) -> None:
+        if self.engine is None:
+            self.notify(
+                "The database is not open, so there is nothing to sync into.", severity="error"
+            )
+            return
+        if any(w.group == "sync" and w.is_running for w in self.workers):
+            self.notify("A sync is already running.", severity="warning")
+            return
+        self.sub_title = "syncing…"
+        self.notify("Sync started: fetching new papers from arXiv in the background.")
+        self.sync()
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="sync")
+    def sync(self) -> None:
+        from tracker.sync import run_sync
+
+        assert self.engine is not None
+        report = run_sync(
+            self.engine,
+            self.config,
+            progress=lambda key, fetched: self.post_message(SyncProgressed(key, fetched)),
+        )
+        with self.engine.connect() as conn:
+            papers = conn.execute(
+                select(func.count()).select_from(Paper).where(Paper.is_stub.is_(False))  # type: ignore[arg-type]
+            ).scalar_one()
+        self.post_message(SyncFinished(report, int(papers)))
+
+    def on_sync_progressed(self, message: SyncProgressed) -> None:
+        self.sub_title = f"syncing {message.source_key}: {message.fetched} fetched"
+
+    def on_sync_finished(self, message: SyncFinished) -> None:
+        report = message.report
+        self.sub_title = self.where
+        severity = "warning" if report.errors else "information"
+        text = report.summary()
+        if report.errors:
+            text += "\n" + "\n".join(report.errors[:3])
+        self.notify(text, title="Sync finished", severity=severity, timeout=8)
+        if isinstance(self.screen, EmptyDatabaseScreen) and message.papers > 0:
+            self.pop_screen()
+        self.data_version += 1
+
+    # --- actions shared by the views -------------------------------------------------
+    @work(thread=True, exclusive=True, exit_on_error=False, group="browser")
+    def open_url(self, url: str) -> None:
+        if not webbrowser.open(url):
+            raise TrackerError(
+                f"no web browser could open {url}.",
+                hint="Copy the link from the detail pane, or set the BROWSER variable.",
+            )
+        self.call_from_thread(self.notify, f"Opened {url}")
+
+    def try_model(self, repo_id: str, task: str) -> None:
+        """Push the trial screen when the trial feature is installed, else say what Try will do."""
+        has_trial = (
+            importlib.util.find_spec("tracker.trial") is not None
+            and importlib.util.find_spec(TRIAL_SCREEN_MODULE) is not None
+        )
+        if has_trial:
+            module = importlib.import_module(TRIAL_SCREEN_MODULE)
+            self.push_screen(module.TrialScreen(repo_id, task, self.config))
+        else:
+            self.push_screen(TryInfoScreen(repo_id, task))
+
+    def action_help(self) -> None:
+        self.push_screen(HelpScreen(self.help_sections()))
+
+    def help_sections(self) -> list[HelpSection]:
+        def rows(*sources: Iterable[BindingType]) -> list[tuple[str, str]]:
+            seen: dict[str, str] = {}
+            for source in sources:
+                for b in _bindings(source):
+                    seen.setdefault(key_label(b.key), b.description)
+            return list(seen.items())
+
+        return [
+            (
+                "Everywhere",
+                rows(self.BINDINGS, [Binding("ctrl+p", "command_palette", "Command palette")]),
+            ),
+            ("Lists", rows(PagedTable.BINDINGS, [Binding("enter", "select", "Open the row")])),
+            ("Papers (1)", rows(PapersScreen.BINDINGS)),
+            ("Models (2)", rows(ModelsScreen.BINDINGS)),
+            (
+                "Tasks (3)",
+                rows(TasksScreen.BINDINGS, [Binding("enter", "select", "Datasets / leaderboard")]),
+            ),
+            ("Leaderboard", rows(LeaderboardScreen.BINDINGS)),
+            ("Paper and model pages", rows(PaperScreen.BINDINGS, ModelScreen.BINDINGS)),
+        ]
+
+    def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
+        """The command palette: every key's action on this screen, plus Textual's own."""
+        seen: set[str] = set()
+        for target, source in ((screen, screen.BINDINGS), (self, self.BINDINGS)):
+            for b in _bindings(source):
+                if b.description in seen or b.action in ("dismiss",):
+                    continue
+                seen.add(b.description)
+                yield SystemCommand(
+                    b.description,
+                    f"key: {key_label(b.key)}",
+                    partial(target.run_action, b.action),
+                )
+        for command in super().get_system_commands(screen):
+            if command.title not in seen:
+                yield command
+
+    # --- the one place worker failures are handled ------------------------------------
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        self.worker_state_changed(event.worker, event.state)
+
+    def worker_state_changed(self, worker: Worker[Any], state: WorkerState) -> None:
+        if state != WorkerState.ERROR:
+            return
+        error = worker.error
+        if isinstance(error, TrackerError):
+            text = error.message + (f"\n{error.hint}" if error.hint else "")
+        else:
+            text = f"{type(error).__name__}: {error}"
+        if worker.group == "sync":
+            self.sub_title = self.where
+        self.log.error(f"worker {worker.group}/{worker.name} failed: {error!r}")
+        self.notify(text, title=f"{worker.group} failed", severity="error", timeout=10)
+
+
+def run_app(config: Config, url: str) -> None:
+    """Open the TUI on the database at url; returns when the user quits."""
+    TrackerApp(config, url).run()

@@ -1,0 +1,367 @@
+"""Paged reads of papers for the TUI: filters, sorts and a page at a time.
+
+Every function takes a Connection that the calling worker opened; none of them
+loads more than a page (plus, for a full-text query with extra filters, the
+search's capped candidate list). The default order (newest first, no text) pages
+by keyset on (published, id), which walks ix_papers_published and costs the same
+on page 10,000 as on page 1; other orders page by OFFSET.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from datetime import UTC, date, datetime, time, timedelta
+from typing import Any, Literal
+
+from sqlalchemy import ColumnElement, and_, exists, func, or_, select, true, union
+from sqlalchemy.engine import Connection
+
+from tracker.db.models import (
+    CodeLink,
+    Model,
+    ModelDataset,
+    Paper,
+    PaperCategory,
+    PaperModel,
+    PaperTag,
+    PaperUser,
+    Result,
+)
+from tracker.db.papers import chunks
+from tracker.db.search import SearchFilters, search_papers
+
+P: Any = Paper.__table__
+PC: Any = PaperCategory.__table__
+PM: Any = PaperModel.__table__
+M: Any = Model.__table__
+MD: Any = ModelDataset.__table__
+R: Any = Result.__table__
+CL: Any = CodeLink.__table__
+PU: Any = PaperUser.__table__
+PT: Any = PaperTag.__table__
+
+PAGE_SIZE = 100
+Sort = Literal["relevance", "newest", "upvotes", "models"]
+SORTS: tuple[Sort, ...] = ("relevance", "newest", "upvotes", "models")
+SORT_LABELS: dict[str, str] = {
+    "relevance": "best match",
+    "newest": "newest",
+    "upvotes": "most upvoted",
+    "models": "most models",
+}
+
+
+@dataclass(frozen=True)
+class PaperFilters:
+    """What the papers list shows. `relevance` falls back to newest without text."""
+
+    text: str = ""
+    category: str = ""
+    task: str = ""
+    dataset: str = ""
+    tag: str = ""
+    has_models: bool = False
+    has_code: bool = False
+    starred: bool = False
+    unread: bool = False
+    since: date | None = None
+    until: date | None = None
+    sort: Sort = "relevance"
+
+    def with_text(self, text: str) -> PaperFilters:
+        return replace(self, text=text)
+
+    def cleared(self) -> PaperFilters:
+        return PaperFilters(text=self.text)
+
+    @property
+    def effective_sort(self) -> Sort:
+        if self.sort == "relevance" and not self.text.strip():
+            return "newest"
+        return self.sort
+
+    def describe(self) -> list[str]:
+        """Short labels of the active filters, for the status line."""
+        labels = []
+        for name in ("category", "task", "dataset", "tag"):
+            value = getattr(self, name)
+            if value:
+                labels.append(f"{name}:{value}")
+        for name, label in (
+            ("has_models", "has models"),
+            ("has_code", "has code"),
+            ("starred", "starred"),
+            ("unread", "unread"),
+        ):
+            if getattr(self, name):
+                labels.append(label)
+        if self.since:
+            labels.append(f"since {self.since.isoformat()}")
+        if self.until:
+            labels.append(f"until {self.until.isoformat()}")
+        return labels
+
+    @property
+    def extra(self) -> bool:
+        """Filters that full-text search cannot apply itself."""
+        return bool(
+            self.task
+            or self.dataset
+            or self.tag
+            or self.has_models
+            or self.has_code
+            or self.starred
+            or self.unread
+        )
+
+
+@dataclass(frozen=True)
+class PaperRow:
+    id: int
+    arxiv_id: str
+    title: str
+    published: datetime | None
+    category: str
+    upvotes: int
+    models: int
+    has_code: bool
+    starred: bool
+    read: bool
+
+
+@dataclass
+class Page:
+    rows: list[PaperRow]
+    offset: int
+    has_more: bool
+    filters: PaperFilters = field(default_factory=PaperFilters)
+
+
+def _start(day: date) -> datetime:
+    return datetime.combine(day, time.min, tzinfo=UTC)
+
+
+def _conditions(f: PaperFilters, *, text_filters: bool) -> list[ColumnElement[bool]]:
+    """SQL conditions on papers p for the filters (text_filters: also category/dates)."""
+    conds: list[ColumnElement[bool]] = []
+    if text_filters:
+        conds.append(P.c.is_stub.is_(False))
+        if f.category:
+            conds.append(
+                exists().where(PC.c.paper_id == P.c.id, PC.c.category == f.category.strip())
+            )
+        if f.since:
+            conds.append(P.c.published >= _start(f.since))
+        if f.until:
+            conds.append(P.c.published < _start(f.until + timedelta(days=1)))
+    if f.task:
+        task = f.task.strip()
+        conds.append(
+            P.c.id.in_(
+                union(
+                    select(PM.c.paper_id)
+                    .join(M, M.c.id == PM.c.model_id)
+                    .where(M.c.pipeline_tag == task),
+                    select(R.c.paper_id).where(R.c.task_id == task, R.c.paper_id.is_not(None)),
+                )
+            )
+        )
+    if f.dataset:
+        ds = f.dataset.strip()
+        conds.append(
+            P.c.id.in_(
+                union(
+                    select(PM.c.paper_id)
+                    .join(MD, MD.c.model_id == PM.c.model_id)
+                    .where(MD.c.dataset_id == ds),
+                    select(R.c.paper_id).where(R.c.dataset_id == ds, R.c.paper_id.is_not(None)),
+                    select(PM.c.paper_id)
+                    .join(R, R.c.model_id == PM.c.model_id)
+                    .where(R.c.dataset_id == ds),
+                )
+            )
+        )
+    if f.tag:
+        conds.append(P.c.id.in_(select(PT.c.paper_id).where(PT.c.tag == f.tag.strip())))
+    if f.has_models:
+        conds.append(P.c.id.in_(select(PM.c.paper_id)))
+    if f.has_code:
+        conds.append(P.c.id.in_(select(CL.c.paper_id)))
+    if f.starred:
+        conds.append(P.c.id.in_(select(PU.c.paper_id).where(PU.c.starred.is_(True))))
+    if f.unread:
+        conds.append(
+            ~exists().where(PU.c.paper_id == P.c.id, PU.c.read_at.is_not(None)),
+        )
+    return conds
+
+
+def _model_count() -> Any:
+    return select(func.count()).where(PM.c.paper_id == P.c.id).scalar_subquery()
+
+
+def enrich(conn: Connection, ids: list[int]) -> list[PaperRow]:
+    """The list columns for these paper ids, in the given order."""
+    by_id: dict[int, PaperRow] = {}
+    for part in chunks(ids):
+        query = (
+            select(
+                P.c.id,
+                P.c.arxiv_id,
+                P.c.title,
+                P.c.published,
+                P.c.primary_category,
+                P.c.upvotes,
+                _model_count().label("models"),
+                exists().where(CL.c.paper_id == P.c.id).label("has_code"),
+                PU.c.starred,
+                PU.c.read_at,
+            )
+            .select_from(P.outerjoin(PU, PU.c.paper_id == P.c.id))
+            .where(P.c.id.in_(list(part)))
+        )
+        for r in conn.execute(query):
+            by_id[r.id] = PaperRow(
+                id=r.id,
+                arxiv_id=r.arxiv_id,
+                title=r.title,
+                published=r.published,
+                category=r.primary_category,
+                upvotes=r.upvotes or 0,
+                models=r.models or 0,
+                has_code=bool(r.has_code),
+                starred=bool(r.starred),
+                read=r.read_at is not None,
+            )
+    return [by_id[i] for i in ids if i in by_id]
+
+
+def _order(sort: Sort, *, ascending: bool = False) -> list[Any]:
+    if sort == "upvotes":
+        return [P.c.upvotes.desc(), P.c.published.desc(), P.c.id.desc()]
+    if sort == "models":
+        return [_model_count().desc(), P.c.published.desc(), P.c.id.desc()]
+    if ascending:
+        return [P.c.published.asc(), P.c.id.asc()]
+    return [P.c.published.desc(), P.c.id.desc()]
+
+
+def _browse(
+    conn: Connection,
+    f: PaperFilters,
+    offset: int,
+    limit: int,
+    after: PaperRow | None,
+    before: PaperRow | None,
+) -> Page:
+    sort = f.effective_sort
+    conds = _conditions(f, text_filters=True)
+    query = select(P.c.id).where(and_(true(), *conds))
+    keyset = sort == "newest" and (after or before)
+    if keyset and after is not None and after.published is not None:
+        key = after
+        query = query.where(
+            P.c.published <= key.published,
+            or_(P.c.published < key.published, P.c.id < key.id),
+        ).order_by(*_order(sort))
+    elif keyset and before is not None and before.published is not None:
+        key = before
+        query = query.where(
+            P.c.published >= key.published,
+            or_(P.c.published > key.published, P.c.id > key.id),
+        ).order_by(*_order(sort, ascending=True))
+    else:
+        query = query.order_by(*_order(sort)).offset(offset)
+        keyset = False
+    ids = [row[0] for row in conn.execute(query.limit(limit + 1))]
+    has_more = len(ids) > limit
+    ids = ids[:limit]
+    if keyset and before is not None:
+        ids.reverse()
+        has_more = True  # we came from the page after this one
+    return Page(enrich(conn, ids), offset, has_more, f)
+
+
+def _text_ids(conn: Connection, f: PaperFilters, wanted: int, candidates: int) -> list[int]:
+    """Ids of papers matching the text query, best first (or newest first)."""
+    found = search_papers(
+        conn,
+        f.text,
+        filters=SearchFilters(
+            category=f.category.strip() or None,
+            since=_start(f.since) if f.since else None,
+            until=_start(f.until + timedelta(days=1)) if f.until else None,
+        ),
+        sort="date" if f.effective_sort == "newest" else "relevance",
+        limit=wanted,
+        candidates=candidates,
+    )
+    arxiv_ids = [r["arxiv_id"] for r in found]
+    id_of: dict[str, int] = {}
+    for part in chunks(arxiv_ids):
+        for row in conn.execute(select(P.c.id, P.c.arxiv_id).where(P.c.arxiv_id.in_(list(part)))):
+            id_of[row.arxiv_id] = row.id
+    return [id_of[a] for a in arxiv_ids if a in id_of]
+
+
+def _search(conn: Connection, f: PaperFilters, offset: int, limit: int, candidates: int) -> Page:
+    sort = f.effective_sort
+    reorder = sort in ("upvotes", "models")
+    if f.extra or reorder:
+        ids = _text_ids(conn, f, max(candidates, offset + limit + 1), candidates)
+        conds = _conditions(f, text_filters=False)
+        kept: list[tuple[Any, ...]] = []
+        for part in chunks(ids):
+            query = select(P.c.id, P.c.upvotes, _model_count().label("models")).where(
+                P.c.id.in_(list(part)), *conds
+            )
+            kept += [tuple(row) for row in conn.execute(query)]
+        rank = {pid: i for i, pid in enumerate(ids)}
+        if sort == "upvotes":
+            kept.sort(key=lambda r: (-r[1], rank[r[0]]))
+        elif sort == "models":
+            kept.sort(key=lambda r: (-r[2], rank[r[0]]))
+        else:
+            kept.sort(key=lambda r: rank[r[0]])
+        ids = [r[0] for r in kept]
+    else:
+        ids = _text_ids(conn, f, offset + limit + 1, candidates)
+    window = ids[offset : offset + limit]
+    return Page(enrich(conn, window), offset, len(ids) > offset + limit, f)
+
+
+def fetch_papers(
+    conn: Connection,
+    filters: PaperFilters,
+    *,
+    offset: int = 0,
+    limit: int = PAGE_SIZE,
+    after: PaperRow | None = None,
+    before: PaperRow | None = None,
+    candidates: int = 4000,
+) -> Page:
+    """One page of the papers list. after/before: the row next to the wanted page."""
+    if filters.text.strip():
+        return _search(conn, filters, max(offset, 0), limit, candidates)
+    return _browse(conn, filters, max(offset, 0), limit, after, before)
+
+
+def count_papers(conn: Connection, filters: PaperFilters) -> int | None:
+    """How many papers the list holds (None for a text query: search is capped)."""
+    if filters.text.strip():
+        return None
+    conds = _conditions(filters, text_filters=True)
+    query = select(func.count()).select_from(P).where(and_(true(), *conds))
+    return int(conn.execute(query).scalar_one())
+
+
+def categories(conn: Connection, limit: int = 200) -> list[str]:
+    """The primary categories in use, most frequent first (for filter suggestions)."""
+    query = (
+        select(P.c.primary_category)
+        .where(P.c.is_stub.is_(False), P.c.primary_category != "")
+        .group_by(P.c.primary_category)
+        .order_by(func.count().desc())
+        .limit(limit)
+    )
+    return [r[0] for r in conn.execute(query)]

@@ -1,0 +1,1 @@
+"""Screens: the three modes (papers, models, tasks), pushed pages and dialogs."""

@@ -1,0 +1,294 @@
+"""The papers view: live search, filters, sorts, a paged list and the detail pane."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal
+from textual.message import Message
+from textual.timer import Timer
+from textual.widgets import DataTable, Footer, Header, Input, Static
+
+from tracker.db.queries import paper_detail
+from tracker.tui.data import (
+    PAGE_SIZE,
+    SORT_LABELS,
+    Page,
+    PaperFilters,
+    PaperRow,
+    count_papers,
+    enrich,
+    fetch_papers,
+)
+from tracker.tui.messages import PaperChanged
+from tracker.tui.screens.filters import PaperFiltersScreen
+from tracker.tui.screens.paper_actions import PAPER_BINDINGS, PaperActions
+from tracker.tui.widgets.paged_table import Direction
+from tracker.tui.widgets.paper_detail import PaperDetail
+from tracker.tui.widgets.paper_table import PaperTable
+
+DETAIL_DELAY = 0.06  # seconds the cursor rests on a row before its detail loads
+
+
+class PapersScreen(PaperActions):
+    BINDINGS = [
+        Binding("slash", "focus_search", "Search"),
+        Binding("f", "filters", "Filters"),
+        Binding("x", "clear_filters", "Clear filters", show=False),
+        Binding("escape", "focus_list", "List", show=False),
+        *PAPER_BINDINGS,
+    ]
+
+    class PageLoaded(Message):
+        def __init__(self, generation: int, page: Page | None) -> None:
+            super().__init__()
+            self.generation = generation
+            self.page = page
+
+    class MoreLoaded(Message):
+        def __init__(self, generation: int, direction: Direction, page: Page) -> None:
+            super().__init__()
+            self.generation = generation
+            self.direction = direction
+            self.page = page
+
+    class Counted(Message):
+        def __init__(self, generation: int, total: int | None) -> None:
+            super().__init__()
+            self.generation = generation
+            self.total = total
+
+    class DetailLoaded(Message):
+        def __init__(self, detail: dict[str, Any]) -> None:
+            super().__init__()
+            self.detail = detail
+
+    class RowRefreshed(Message):
+        def __init__(self, row: PaperRow) -> None:
+            super().__init__()
+            self.row = row
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.filters = PaperFilters()
+        self.generation = 0
+        self.shown: PaperFilters | None = None  # the filters the list shows now
+        self.total: int | None = None
+        self.paper_detail = None
+        self._inflight = False
+        self._pending = False
+        self._detail_timer: Timer | None = None
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield Input(
+            placeholder='Search papers: words, "a phrase", prefix*, -exclude, title:word, author:name',
+            id="search",
+        )
+        yield Static("Loading papers…", id="papers-status")
+        with Horizontal(id="papers-body"):
+            yield PaperTable(id="paper-table")
+            yield PaperDetail(id="paper-detail")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one(PaperTable).focus()
+        self.watch(self.app, "data_version", self._data_changed, init=False)
+        self.reload()
+
+    def _data_changed(self) -> None:
+        self.reload()
+
+    # --- loading the list -------------------------------------------------------
+    def set_filters(self, filters: PaperFilters) -> None:
+        if filters != self.filters:
+            self.filters = filters
+            self.reload()
+
+    def reload(self) -> None:
+        """Show the first page for the current filters; at most one load runs at a time."""
+        self.generation += 1
+        if self._inflight:
+            self._pending = True
+            return
+        self._start_load()
+
+    def _start_load(self) -> None:
+        self._inflight, self._pending = True, False
+        self.load_first_page(self.filters, self.generation)
+        self.count(self.filters, self.generation)
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="papers")
+    def load_first_page(self, filters: PaperFilters, generation: int) -> None:
+        page = None
+        try:
+            with self.engine.connect() as conn:
+                page = fetch_papers(conn, filters, candidates=self.config.search.candidates)
+        finally:
+            self.post_message(self.PageLoaded(generation, page))
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="count")
+    def count(self, filters: PaperFilters, generation: int) -> None:
+        with self.engine.connect() as conn:
+            total = count_papers(conn, filters)
+        self.post_message(self.Counted(generation, total))
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="papers-more")
+    def load_more(
+        self,
+        filters: PaperFilters,
+        generation: int,
+        direction: Direction,
+        anchor: PaperRow,
+        offset: int,
+    ) -> None:
+        with self.engine.connect() as conn:
+            page = fetch_papers(
+                conn,
+                filters,
+                offset=offset,
+                after=anchor if direction == "next" else None,
+                before=anchor if direction == "prev" else None,
+                candidates=self.config.search.candidates,
+            )
+        self.post_message(self.MoreLoaded(generation, direction, page))
+
+    def on_papers_screen_page_loaded(self, message: PageLoaded) -> None:
+        self._inflight = False
+        if message.page is not None and message.generation == self.generation:
+            self.shown = message.page.filters
+            self.query_one(PaperTable).show_page(message.page)
+            if message.page.rows:
+                self.tracker.first_rows_shown()
+            else:
+                self.paper_detail = None
+                self.query_one(PaperDetail).show(None)
+            self._update_status()
+        if self._pending:
+            self._start_load()
+
+    def on_papers_screen_more_loaded(self, message: MoreLoaded) -> None:
+        if message.generation == self.generation:
+            self.query_one(PaperTable).add_page(message.page, message.direction)
+            self._update_status()
+
+    def on_papers_screen_counted(self, message: Counted) -> None:
+        if message.generation == self.generation:
+            self.total = message.total
+            self._update_status()
+
+    def on_paged_table_more_wanted(self, message: PaperTable.MoreWanted) -> None:
+        table = self.query_one(PaperTable)
+        if message.direction == "next":
+            offset = table.first_offset + len(table.rows_shown)
+        else:
+            offset = max(table.first_offset - PAGE_SIZE, 0)
+        self.load_more(self.filters, self.generation, message.direction, message.anchor, offset)
+
+    def _update_status(self) -> None:
+        table = self.query_one(PaperTable)
+        text = Text()
+        shown = len(table.rows_shown)
+        if shown == 0:
+            if self.filters.text.strip() or self.filters.describe():
+                text.append("No papers match.", style="bold")
+                text.append("  Try fewer words or filters (x clears filters).", style="dim")
+            else:
+                text.append("No papers yet: press S to sync from arXiv.", style="bold")
+        else:
+            first = table.first_offset + 1
+            text.append(f"{first:,}–{first + shown - 1:,}", style="bold")
+            if self.total is not None:
+                text.append(f" of {self.total:,} papers")
+            elif table.has_more:
+                text.append(" of many matches")
+            else:
+                text.append(" matches")
+        text.append(f"  ·  {SORT_LABELS[self.filters.effective_sort]}", style="cyan")
+        labels = self.filters.describe()
+        if labels:
+            text.append("  ·  " + ", ".join(labels), style="yellow")
+        self.query_one("#papers-status", Static).update(text)
+
+    # --- the detail pane ----------------------------------------------------------
+    def on_paper_table_paper_highlighted(self, message: PaperTable.PaperHighlighted) -> None:
+        if self._detail_timer is not None:
+            self._detail_timer.stop()
+        arxiv_id = message.paper.arxiv_id
+        self._detail_timer = self.set_timer(DETAIL_DELAY, lambda: self.load_detail(arxiv_id))
+
+    def on_paper_table_paper_selected(self, message: PaperTable.PaperSelected) -> None:
+        from tracker.tui.screens.paper import PaperScreen
+
+        self.app.push_screen(PaperScreen(message.paper.arxiv_id))
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="detail")
+    def load_detail(self, arxiv_id: str) -> None:
+        with self.engine.connect() as conn:
+            detail = paper_detail(conn, arxiv_id)
+        self.post_message(self.DetailLoaded(detail))
+
+    def on_papers_screen_detail_loaded(self, message: DetailLoaded) -> None:
+        current = self.query_one(PaperTable).current
+        if current is not None and current.arxiv_id == message.detail["arxiv_id"]:
+            self.paper_detail = message.detail
+            self.query_one(PaperDetail).show(message.detail)
+
+    @on(DataTable.RowSelected, "#paper-models")
+    def _model_chosen(self, event: DataTable.RowSelected) -> None:
+        from tracker.tui.screens.model import ModelScreen
+
+        if event.row_key.value:
+            self.app.push_screen(ModelScreen(event.row_key.value))
+
+    # --- user data ------------------------------------------------------------------
+    def on_paper_changed(self, message: PaperChanged) -> None:
+        table = self.query_one(PaperTable)
+        for row in table.rows_shown:
+            if row.arxiv_id == message.arxiv_id:
+                self.refresh_row(row.id)
+                break
+        if self.paper_detail and self.paper_detail["arxiv_id"] == message.arxiv_id:
+            self.load_detail(message.arxiv_id)
+
+    @work(thread=True, exclusive=False, exit_on_error=False, group="row")
+    def refresh_row(self, paper_id: int) -> None:
+        with self.engine.connect() as conn:
+            rows = enrich(conn, [paper_id])
+        if rows:
+            self.post_message(self.RowRefreshed(rows[0]))
+
+    def on_papers_screen_row_refreshed(self, message: RowRefreshed) -> None:
+        table = self.query_one(PaperTable)
+        for index, row in enumerate(table.rows_shown):
+            if row.id == message.row.id:
+                table.update_row(index, message.row)
+
+    # --- search and filters ---------------------------------------------------------
+    @on(Input.Changed, "#search")
+    def _search_changed(self, event: Input.Changed) -> None:
+        self.set_filters(self.filters.with_text(event.value))
+
+    @on(Input.Submitted, "#search")
+    def _search_submitted(self) -> None:
+        self.query_one(PaperTable).focus()
+
+    def action_focus_search(self) -> None:
+        self.query_one("#search", Input).focus()
+
+    def action_focus_list(self) -> None:
+        self.query_one(PaperTable).focus()
+
+    def action_filters(self) -> None:
+        def done(filters: PaperFilters | None) -> None:
+            if filters is not None:
+                self.set_filters(filters)
+
+        self.app.push_screen(PaperFiltersScreen(self.filters), done)
+
+    def action_clear_filters(self) -> None:
+        self.set_filters(self.filters.cleared())
