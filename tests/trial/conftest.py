@@ -33,7 +33,9 @@ def _tokenizer(folder: Path) -> Any:
     folder.mkdir(parents=True, exist_ok=True)
     # transformers 5 takes the vocabulary as `vocab` (a file path or a dict).
     vocab_map = {token: i for i, token in enumerate(SPECIAL + WORDS)}
-    return BertTokenizerFast(vocab=vocab_map, do_lower_case=True, eos_token="[SEP]", bos_token="[CLS]")
+    return BertTokenizerFast(
+        vocab=vocab_map, do_lower_case=True, eos_token="[SEP]", bos_token="[CLS]"
+    )
 
 
 def _bert_config(id2label: dict[int, str] | None = None, **extra: Any) -> Any:
@@ -115,6 +117,7 @@ def build_tiny(kind: str, folder: Path, *, pickle: bool = False) -> Path:
         raise ValueError(kind)
     model.eval()
     if pickle:
+        model.config.architectures = [type(model).__name__]
         model.config.save_pretrained(folder)
         torch.save(model.state_dict(), folder / "pytorch_model.bin")
     else:

@@ -77,6 +77,7 @@ def plan_trial(
     source = resolve_model(model, endpoint=endpoint, revision=revision)
     if not source.is_local and (source.gated or catalog.get("gated")) and not _has_token():
         raise gated_error(source.repo_id, endpoint)
+    weight_format = checks.check_safety(source, allow_pickle=allow_pickle, trust_remote_code=trust)
     chosen_task = tasks.choose_task(
         task,
         source.pipeline_tag,
@@ -84,7 +85,6 @@ def plan_trial(
         config=source.config,
         files=source.files,
     )
-    weight_format = checks.check_safety(source, allow_pickle=allow_pickle, trust_remote_code=trust)
     chosen_device = hardware.choose_device(device or config.trial.device)
     chosen_dtype = hardware.choose_dtype(dtype or config.trial.dtype, chosen_device)
     pf = checks.preflight(
