@@ -139,10 +139,11 @@ def try_(
         )
     parsed = [tasks.parse_input(plan.task, raw) for raw in raw_inputs]
     _quiet_transformers(app.verbose)
-    result, loaded = _run(app, plan, parsed, batch_size)
+    result, loaded, trial_id = _run(app, plan, parsed, batch_size)
     info(
         f"{plan.device} {plan.dtype}: loaded in {loaded.load_seconds:.2f} s; {len(parsed)} input(s) in "
         f"{result.seconds:.2f} s ({result.per_input_ms:.1f} ms each, batch size {batch_size})."
+        + (f" Recorded as trial {trial_id} (`tracker trials`)." if trial_id else "")
     )
     if as_json:
         emit_json(
@@ -173,7 +174,7 @@ def try_(
                 click.echo(line)
 
 
-def _run(app: AppContext, plan: Any, parsed: list[Any], batch_size: int) -> tuple[Any, Any]:
+def _run(app: AppContext, plan: Any, parsed: list[Any], batch_size: int) -> tuple[Any, Any, int]:
     """Load, run, record (also a failure), release."""
     from tracker.trial import runner
     from tracker.trial.ledger import TrialRecord, record_trial, summarize_outputs
@@ -192,8 +193,9 @@ def _run(app: AppContext, plan: Any, parsed: list[Any], batch_size: int) -> tupl
         loaded = runner.load(plan)
         record.load_seconds = loaded.load_seconds
         result = loaded.run(parsed, batch_size=batch_size)
-    except TrackerError as exc:
-        record.ok, record.error = False, exc.message
+    except Exception as exc:
+        message = exc.message if isinstance(exc, TrackerError) else f"{type(exc).__name__}: {exc}"
+        record.ok, record.error = False, (message.strip().splitlines() or [""])[0][:500]
         _record(app, record, record_trial)
         raise
     finally:
@@ -203,10 +205,7 @@ def _run(app: AppContext, plan: Any, parsed: list[Any], batch_size: int) -> tupl
     record.per_input_ms = result.per_input_ms
     record.peak_memory_bytes = result.peak_memory_bytes
     record.output_summary = summarize_outputs(result.outputs)
-    trial_id = _record(app, record, record_trial)
-    if trial_id:
-        info(f"Recorded as trial {trial_id} (`tracker trials`).")
-    return result, loaded
+    return result, loaded, _record(app, record, record_trial)
 
 
 def _record(app: AppContext, record: Any, record_trial: Any) -> int:

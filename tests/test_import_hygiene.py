@@ -1,0 +1,49 @@
+"""Start-up paths load no torch or transformers (`import torch` alone costs ~1.3 s)."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pytest
+
+HEAVY = ("torch", "transformers")
+
+
+@pytest.mark.parametrize(
+    "modules",
+    [
+        ["tracker.cli"],
+        ["tracker.sync"],
+        # What the CLI registers and what the TUI imports to plan trials and read the ledger.
+        ["tracker.commands.trial_cmd", "tracker.trial.plan", "tracker.trial.ledger"],
+        ["tracker.trial.doctor", "tracker.trial.checks", "tracker.trial.render"],
+    ],
+)
+def test_importing_loads_no_torch(modules: list[str]) -> None:
+    code = (
+        "import importlib, sys\n"
+        f"for name in {modules!r}:\n"
+        "    importlib.import_module(name)\n"
+        f"print(','.join(m for m in {HEAVY!r} if m in sys.modules))\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=False
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "", f"{modules} imported {done.stdout.strip()}"
+
+
+def test_the_help_of_every_command_loads_no_torch() -> None:
+    code = (
+        "import sys\n"
+        "from tracker.cli import run\n"
+        "for cmd in ('try', 'doctor', 'trials'):\n"
+        "    assert run([cmd, '--help']) == 0\n"
+        "print(','.join(m for m in ('torch', 'transformers') if m in sys.modules), file=sys.stderr)\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=False
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stderr.strip() == ""
