@@ -46,3 +46,11 @@ async def wait_for(pilot: Any, condition: Callable[[], Any], timeout: float = 5.
         if loop.time() > deadline:
             raise AssertionError("timed out waiting for the app")
         await pilot.pause(0.02)
+    # Let what the change mounted settle (a Header torn down mid-mount raises NoMatches).
+    await pilot.pause()
+    await pilot.pause()
+
+
+@pytest.fixture
+def anyio_backend() -> str:
+    return "asyncio"

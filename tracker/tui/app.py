@@ -79,21 +79,22 @@ class TrackerApp(App[None]):
         url: str,
         *,
         on_first_rows: Callable[[], None] | None = None,
+        sync_sources: tuple[str, ...] | None = None,
     ) -> None:
         super().__init__()
+        self.sync_sources = sync_sources
         self.config = config
         self.url = url
         self.engine: Engine | None = None
         self.on_first_rows = on_first_rows
         path = sqlite_path(url)
         self.where = str(path) if path is not None else url
-        self.sync_status = ""
+        self.sub_title = self.where
 
     def get_default_screen(self) -> Screen[Any]:
         return StartScreen(self.where)
 
     def on_mount(self) -> None:
-        self.sub_title = self.where
         self.open_db()
 
     # --- the database -----------------------------------------------------------
@@ -159,9 +160,13 @@ class TrackerApp(App[None]):
         from tracker.sync import run_sync
 
         assert self.engine is not None
+        options: dict[str, Any] = {}
+        if self.sync_sources is not None:
+            options["sources"] = self.sync_sources
         report = run_sync(
             self.engine,
             self.config,
+            **options,
             progress=lambda key, fetched: self.post_message(SyncProgressed(key, fetched)),
         )
         with self.engine.connect() as conn:

@@ -18,10 +18,8 @@ class StartScreen(Screen[None]):
         self.where = where
 
     def compose(self) -> ComposeResult:
-        yield Header()
         with Center(id="start-box"):
             yield Static(f"Opening {self.where}…", id="start-text")
-        yield Footer()
 
 
 class DatabaseProblemScreen(Screen[None]):

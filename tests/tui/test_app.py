@@ -1,0 +1,161 @@
+"""The app shell: start-up screens, sync in the background, worker errors, help, palette."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from sqlalchemy import text
+
+from tests.support.feeds import feed_xml, make_entries
+from tests.support.server import Reply
+from tests.tui.conftest import SIZE, wait_for
+from tracker.db.engine import open_database, write_transaction
+from tracker.tui.screens.database import DatabaseProblemScreen, EmptyDatabaseScreen
+from tracker.tui.screens.dialogs import HelpScreen
+from tracker.tui.screens.model import ModelScreen
+from tracker.tui.screens.papers import PapersScreen
+
+pytestmark = [pytest.mark.timeout(60), pytest.mark.anyio]
+
+
+def notes(app) -> list[str]:
+    return [n.message for n in app._notifications]
+
+
+def test_the_tui_loads_no_torch(demo_db, env):
+    script = f"""
+import asyncio, sys
+from tracker.config import load_config
+from tracker.tui.app import TrackerApp
+assert not [m for m in sys.modules if m.split('.')[0] in ('torch', 'transformers')]
+async def main():
+    app = TrackerApp(load_config({str(env.config_path)!r}), {demo_db!r})
+    async with app.run_test() as pilot:
+        for _ in range(100):
+            await pilot.pause(0.05)
+            if getattr(app.screen, 'shown', None) is not None:
+                break
+        assert app.screen.shown is not None
+asyncio.run(main())
+loaded = sorted(m for m in sys.modules if m.split('.')[0] in ('torch', 'transformers'))
+print('LOADED', loaded)
+"""
+    out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=60)
+    assert out.returncode == 0, out.stderr
+    assert "LOADED []" in out.stdout
+
+
+async def test_missing_database_gets_a_screen_that_says_what_to_do(make_app, env):
+    app = make_app(f"sqlite:///{env.tmp / 'nothing-here.db'}")
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_for(pilot, lambda: isinstance(app.screen, DatabaseProblemScreen))
+        assert "no database at" in app.screen.message
+        assert "tracker demo" in (app.screen.hint or "")
+        assert not (env.tmp / "nothing-here.db").exists()
+
+
+async def test_too_new_database_gets_a_screen(make_app, env):
+    url = f"sqlite:///{env.db_path}"
+    engine = open_database(url)
+    with write_transaction(engine) as conn:
+        conn.execute(
+            text(
+                "INSERT INTO _tracker_migrations (name, applied_at) VALUES ('m999_future', '2030-01-01')"
+            )
+        )
+    engine.dispose()
+    app = make_app(url)
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_for(pilot, lambda: isinstance(app.screen, DatabaseProblemScreen))
+        assert "newer tracker" in app.screen.message
+
+
+async def test_empty_database_offers_sync_and_demo(make_app, env):
+    open_database(f"sqlite:///{env.db_path}").dispose()
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_for(pilot, lambda: isinstance(app.screen, EmptyDatabaseScreen))
+        await pilot.press("escape")
+        assert isinstance(app.screen, PapersScreen)
+        await wait_for(pilot, lambda: app.screen.shown is not None)
+        assert app.screen.query_one("#papers-status").render().plain.startswith("No papers yet")
+
+
+async def test_background_sync_fills_an_empty_database(make_app, env, server):
+    env.configure(arxiv={"page_size": 10})
+    entries = make_entries(3, newest=datetime.now(UTC).replace(microsecond=0) - timedelta(hours=1))
+    server.add(
+        "/api/query",
+        Reply(body=feed_xml(entries, 3, 0)),
+        params={"search_query": "cat:cs.CL", "start": "0"},
+    )
+    open_database(f"sqlite:///{env.db_path}").dispose()
+    app = make_app(sync_sources=("arxiv",))
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_for(pilot, lambda: isinstance(app.screen, EmptyDatabaseScreen))
+        await pilot.press("S")
+        await wait_for(pilot, lambda: isinstance(app.screen, PapersScreen), timeout=20)
+        await wait_for(pilot, lambda: len(app.screen.query_one("#paper-table").rows_shown) == 3)
+        assert any(n.startswith("sync: 3 new") for n in notes(app))
+        assert app.sub_title == str(env.db_path)
+
+
+async def test_a_failing_worker_becomes_a_notification(make_app, demo_db):
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_for(pilot, lambda: isinstance(app.screen, PapersScreen))
+        app.push_screen(ModelScreen("nobody/no-such-model"))
+        await wait_for(pilot, lambda: notes(app))
+        assert notes(app) == [
+            "model nobody/no-such-model is not in the database.\n"
+            "Run `tracker sync` to fetch the models linked to your papers."
+        ]
+        assert [n.severity for n in app._notifications] == ["error"]
+        assert isinstance(app.screen, ModelScreen)  # still running
+
+
+async def test_help_lists_the_keys(make_app, demo_db):
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_for(pilot, lambda: isinstance(app.screen, PapersScreen))
+        await pilot.press("question_mark")
+        assert isinstance(app.screen, HelpScreen)
+        sections = dict(app.screen.sections)
+        assert ("s", "Star") in sections["Papers (1)"]
+        assert ("t", "Try") in sections["Models (2)"]
+        assert ("/", "Search") in sections["Papers (1)"]
+        await pilot.press("escape")
+        assert isinstance(app.screen, PapersScreen)
+
+
+async def test_the_command_palette_holds_every_action(make_app, demo_db):
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_for(pilot, lambda: isinstance(app.screen, PapersScreen))
+        titles = [c.title for c in app.get_system_commands(app.screen)]
+        for title in (
+            "Search",
+            "Filters",
+            "Clear filters",
+            "Open",
+            "BibTeX",
+            "Copy id",
+            "Star",
+            "Read",
+            "Tag",
+            "Note",
+            "Try",
+            "Papers",
+            "Models",
+            "Tasks",
+            "Sync",
+            "Help",
+        ):
+            assert title in titles
+        command = next(c for c in app.get_system_commands(app.screen) if c.title == "Models")
+        await command.callback()
+        await pilot.pause()
+        assert app.current_mode == "models"
