@@ -16,7 +16,7 @@ HEAVY = ("torch", "transformers")
         ["tracker.cli"],
         ["tracker.sync"],
         # What the CLI registers and what the TUI imports to plan trials and read the ledger.
-        ["tracker.commands.trial_cmd", "tracker.trial.plan", "tracker.trial.ledger"],
+        ["tracker.cli", "tracker.trial.plan", "tracker.trial.ledger"],
         ["tracker.trial.doctor", "tracker.trial.checks", "tracker.trial.render"],
     ],
 )
