@@ -17,6 +17,7 @@ from tracker.db.engine import read_connection, write_transaction
 from tracker.db.papers import upsert_papers
 from tracker.db.queries import counts
 from tracker.errors import TrackerError
+from tracker.hub_demo import load_demo_models
 from tracker.records import PaperRecord
 
 DEMO_FILE = REPO_ROOT / "data" / "demo" / "demo.json"
@@ -71,4 +72,4 @@ def load_demo(engine: Engine, path: Path = DEMO_FILE) -> dict[str, int]:
 
 
 # Later parts (models, results) add their own loaders for their sections.
-EXTRA_LOADERS: list[Any] = []
+EXTRA_LOADERS: list[Any] = [load_demo_models]

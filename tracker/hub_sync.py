@@ -299,12 +299,8 @@ class HubSync:
         return list(found.values()), newest, listed
 
     def daily_papers(self, since: datetime) -> int:
-        weeks = sorted(
-            {
-                "{}-W{:02d}".format(*(since + timedelta(days=d)).isocalendar()[:2])
-                for d in range(0, (self.now - since).days + 1)
-            }
-        )
+        days = [self.now - timedelta(days=d) for d in range(max((self.now - since).days, 0) + 1)]
+        weeks = sorted({"{}-W{:02d}".format(*day.isocalendar()[:2]) for day in days})
         records = [r for week in weeks for r in self.hub.daily_papers(week)]
         with write_transaction(self.engine) as conn:
             pids = store.paper_ids(conn, [r.arxiv_id for r in records], stubs=False)

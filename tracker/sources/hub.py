@@ -90,6 +90,10 @@ INFO_EXPAND = [*LIST_EXPAND, "cardData", "model-index"]
 _TRANSPORT_ERRORS: tuple[type[BaseException], ...] = (httpx2.TransportError, OSError)
 
 
+def _sleep(seconds: float) -> None:
+    time.sleep(seconds)
+
+
 class _NotOnHub(Exception):
     """The Hub answered 404 (or 401 for a private repo): no such model for us."""
 
@@ -180,7 +184,7 @@ class HubSource:
         self,
         config: HubConfig,
         *,
-        sleep: Callable[[float], None] = time.sleep,
+        sleep: Callable[[float], None] | None = None,
         timeout: float = TIMEOUT_SECONDS,
         max_retries: int = MAX_RETRIES,
         backoff: float = BACKOFF_SECONDS,
@@ -191,13 +195,13 @@ class HubSource:
         self.api = HfApi(
             endpoint=self.endpoint, library_name="tracker", library_version=__version__
         )
-        self.sleep = sleep
+        self.sleep = sleep or _sleep
         self.timeout = timeout
         self.max_retries = max_retries
         self.backoff = backoff
         logged_in = get_token() is not None
         self.window = window or RateWindow(
-            LOGGED_IN_CALLS if logged_in else ANONYMOUS_CALLS, sleep=sleep
+            LOGGED_IN_CALLS if logged_in else ANONYMOUS_CALLS, sleep=self.sleep
         )
         self.requests = 0
         self._lock = threading.Lock()
@@ -294,6 +298,11 @@ class HubSource:
         while url is not None:
             response = self._send(partial(self._get, url, query), "the models listing")
             items = response.json()
+            if not isinstance(items, list):
+                raise SourceQueryError(
+                    "the Hub's models listing did not answer with a list.",
+                    hint=f"Check [hub] endpoint ({self.endpoint}) in your config.",
+                )
             pages += 1
             yield [r for r in (listing_record(item) for item in items) if r is not None]
             url = response.links.get("next", {}).get("url")

@@ -1,0 +1,259 @@
+"""`tracker sync` with the Hub: models discovered from the listing, cards, papers, re-runs."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from sqlalchemy import func, select
+
+from tests.hub.conftest import (
+    NOW,
+    info_body,
+    listing_item,
+    result_entry,
+    serve_daily,
+    serve_info,
+    serve_listing,
+)
+from tests.support.feeds import Entry, feed_xml
+from tests.support.server import Reply
+from tracker.db.engine import open_database, write_transaction
+from tracker.db.models import Model, Paper, PaperModel, Result, SyncState
+from tracker.db.papers import upsert_papers
+from tracker.records import PaperRecord
+
+
+def add_papers(env, arxiv_ids):
+    engine = open_database(f"sqlite:///{env.db_path}")
+    records = [
+        PaperRecord(
+            arxiv_id=a,
+            version=1,
+            title=f"Paper {a}",
+            abstract="About models.",
+            authors=["Ada Lovelace"],
+            primary_category="cs.CL",
+            categories=["cs.CL"],
+            published=NOW - timedelta(days=2),
+            updated=NOW - timedelta(days=2),
+        )
+        for a in arxiv_ids
+    ]
+    with write_transaction(engine) as conn:
+        upsert_papers(conn, records, NOW)
+    engine.dispose()
+
+
+def counts(env):
+    engine = open_database(f"sqlite:///{env.db_path}")
+    with engine.connect() as conn:
+        out = {
+            name: conn.execute(select(func.count()).select_from(table.__table__)).scalar()
+            for name, table in (
+                ("models", Model),
+                ("links", PaperModel),
+                ("results", Result),
+                ("papers", Paper),
+            )
+        }
+        state = conn.execute(
+            select(SyncState.__table__).where(SyncState.__table__.c.source_key == "hub:models")
+        ).first()
+    engine.dispose()
+    return out, state
+
+
+def weeks_back(days):
+    return len(
+        {
+            (NOW - timedelta(days=days) + timedelta(days=d)).isocalendar()[:2]
+            for d in range(days + 1)
+        }
+    )
+
+
+def serve_week(server):
+    """Two listing pages: models citing papers we have, one we lack, one citing none."""
+    attn = listing_item("org/attn", arxiv=["1706.03762"], downloads=500, datasets=["wmt14"])
+    noise = listing_item("org/noise")
+    bert = listing_item(
+        "org/bert-ft",
+        arxiv=["1810.04805", "2401.00001"],
+        downloads=50,
+        modified=NOW - timedelta(hours=3),
+    )
+    gone = listing_item("org/gone", arxiv=["1810.04805"], modified=NOW - timedelta(days=2))
+    old = listing_item("org/too-old", arxiv=["1706.03762"], modified=NOW - timedelta(days=30))
+    serve_listing(server, [[attn, noise, bert], [gone, old]])
+    serve_info(
+        server,
+        info_body(
+            attn,
+            [
+                result_entry("wmt14", "bleu", 28.4, task="translation"),
+                result_entry("wmt14", "loss", 1.9, task="translation"),
+            ],
+        ),
+    )
+    serve_info(server, info_body(bert, [result_entry("glue", "accuracy", 84.6)]))
+    server.add("/api/models/org/gone", Reply.json({"error": "x"}, status=404))
+    entry = Entry(arxiv_id="2401.00001", title="A paper the models named", published=NOW)
+    server.add("/api/query", Reply(body=feed_xml([entry], 1)), params={"id_list": "2401.00001"})
+    serve_daily(
+        server,
+        [
+            {
+                "paper": {
+                    "id": "1706.03762",
+                    "upvotes": 42,
+                    "githubRepo": "https://github.com/org/attn",
+                }
+            }
+        ],
+    )
+
+
+def test_hub_sync_links_models_results_and_papers(env, server, cli):
+    add_papers(env, ["1706.03762", "1810.04805"])
+    serve_week(server)
+    result = cli("sync", "--source", "hub", "--json")
+    assert result.code == 0, result.err
+    report = result.json()
+    assert (report["models"], report["results"], report["errors"]) == (3, 3, [])
+    assert report["hub_requests"] == 2 + 3 + weeks_back(7)
+    assert report["requests"] == 1  # one arXiv id-list request for the paper we lacked
+    assert report["sources"]["hub:models"]["papers_fetched"] == 1
+    assert report["sources"]["hub:models"]["cards_missing"] == 1
+
+    paper = cli("show", "1706.03762", "--json").json()
+    assert [m["repo_id"] for m in paper["models"]] == ["org/attn"]
+    assert paper["upvotes"] == 42
+    assert "https://github.com/org/attn" in paper["code_links"]
+    assert paper["tasks"] == ["text-classification", "translation"]
+    assert paper["datasets"] == ["wmt14"]
+    assert {(r["metric"], r["value"]) for r in paper["results"]} == {("bleu", 28.4), ("loss", 1.9)}
+
+    named = cli("show", "2401.00001", "--json").json()
+    assert named["title"] == "A paper the models named"
+    assert [m["repo_id"] for m in named["models"]] == ["org/bert-ft"]
+
+    _, state = counts(env)
+    assert state.watermark.replace(tzinfo=None) == NOW.replace(tzinfo=None)
+
+
+def test_resync_changes_nothing(env, server, cli):
+    add_papers(env, ["1706.03762", "1810.04805"])
+    serve_week(server)
+    assert cli("sync", "--source", "hub", "-q").code == 0
+    before, _ = counts(env)
+    # The second run reads the overlap hour again: the same page, and no card (fetched today).
+    serve_listing(server, [[listing_item("org/attn", arxiv=["1706.03762"], downloads=900)]])
+    again = cli("sync", "--source", "hub", "--json")
+    assert again.code == 0, again.err
+    report = again.json()
+    assert (report["models"], report["results"]) == (0, 0)
+    after, _ = counts(env)
+    assert after == before
+    assert report["hub_requests"] == 1 + 1  # one listing page, one daily-papers week
+    models = cli("models", "--json").json()
+    assert models[0]["repo_id"] == "org/attn" and models[0]["downloads"] == 900
+
+
+def test_changed_model_is_reread_only_after_refresh_days(env, server, cli):
+    add_papers(env, ["1706.03762"])
+    env.configure(hub={"refresh_days": 0})
+    item = listing_item("org/attn", arxiv=["1706.03762"], sha="one")
+    serve_listing(server, [[item]])
+    serve_info(server, info_body(item, [result_entry("wmt14", "bleu", 20.0, task="translation")]))
+    serve_daily(server)
+    assert cli("sync", "--source", "hub", "-q").code == 0
+    changed = listing_item(
+        "org/attn", arxiv=["1706.03762"], sha="two", modified=NOW + timedelta(hours=2)
+    )
+    serve_listing(server, [[changed]])
+    serve_info(
+        server, info_body(changed, [result_entry("wmt14", "bleu", 30.0, task="translation")])
+    )
+    assert cli("sync", "--source", "hub", "-q").code == 0
+    board = cli("leaderboard", "translation", "--json").json()
+    assert [(r["model"], r["value"]) for r in board] == [("org/attn", 30.0)]
+    # With the default refresh_days (7) a new sha read a day later is not read again.
+    env.configure(hub={"refresh_days": 7})
+    newer = listing_item(
+        "org/attn", arxiv=["1706.03762"], sha="three", modified=NOW + timedelta(hours=3)
+    )
+    serve_listing(server, [[newer]])
+    result = cli("sync", "--source", "hub", "--json")
+    assert result.json()["hub_requests"] == 2
+
+
+def test_listing_failure_keeps_the_watermark_and_reports(env, server, cli, no_sleep):
+    server.add("/api/models", Reply(status=503, body=b"busy"), repeat=True)
+    serve_daily(server)
+    result = cli("sync", "--source", "hub", "--json")
+    assert result.code == 1
+    report = result.json()
+    assert report["errors"] == [
+        "hub: the Hub did not answer for the models listing after 6 tries: HTTP 503"
+    ]
+    _, state = counts(env)
+    assert state.watermark is None and state.last_error.startswith("the Hub did not answer")
+
+
+def test_missing_paper_becomes_a_stub_when_arxiv_fails(env, server, cli):
+    env.configure(arxiv={"max_retries": 0})
+    item = listing_item("org/m", arxiv=["2401.00002"])
+    serve_listing(server, [[item]])
+    serve_info(server, info_body(item))
+    server.add("/api/query", Reply(status=503), params={"id_list": "2401.00002"})
+    serve_daily(server)
+    result = cli("sync", "--source", "hub", "--json")
+    assert result.code == 0, result.err
+    assert result.json()["sources"]["hub:models"]["stubs"] == 1
+    models = cli("models", "--paper", "2401.00002", "--json").json()
+    assert [m["repo_id"] for m in models] == ["org/m"]
+
+
+def test_models_per_paper_caps_the_links(env, server, cli):
+    add_papers(env, ["1810.04805"])
+    env.configure(hub={"models_per_paper": 2})
+    items = [listing_item(f"org/ft{i}", arxiv=["1810.04805"], downloads=i) for i in range(5)]
+    serve_listing(server, [items])
+    for item in items[3:]:
+        serve_info(server, info_body(item))
+    serve_daily(server)
+    assert cli("sync", "--source", "hub", "-q").code == 0
+    models = cli("models", "--paper", "1810.04805", "--json").json()
+    assert [m["repo_id"] for m in models] == ["org/ft4", "org/ft3"]
+
+
+def test_models_paper_refresh_looks_one_paper_up(env, server, cli):
+    add_papers(env, ["1908.10084"])
+    item = listing_item(
+        "sentence-transformers/all-MiniLM-L6-v2", arxiv=["1908.10084"], task="sentence-similarity"
+    )
+    server.add(
+        "/api/models",
+        Reply.json([item]),
+        params={"filter": "arxiv:1908.10084", "sort": "downloads", "limit": "20"},
+    )
+    serve_info(server, info_body(item))
+    result = cli("models", "--paper", "1908.10084v2", "--refresh", "--json")
+    assert result.code == 0, result.err
+    assert [m["repo_id"] for m in result.json()] == ["sentence-transformers/all-MiniLM-L6-v2"]
+    assert "hub: 1 models for 1908.10084 (1 new, 1 cards read, 2 Hub requests)" in result.err
+
+
+def test_refresh_needs_a_paper(cli):
+    result = cli("models", "--refresh")
+    assert result.code == 2
+    assert result.err.startswith("Error: --refresh needs --paper ID.")
+
+
+def test_unknown_paper_suggests_refresh(cli):
+    result = cli("models", "--paper", "2401.99999")
+    assert result.code == 2
+    assert result.err == (
+        "Error: paper 2401.99999 is not in the database.\n"
+        "  Run `tracker models --paper 2401.99999 --refresh` to look it up on the Hub.\n"
+    )

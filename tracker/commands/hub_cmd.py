@@ -1,0 +1,284 @@
+"""`tracker models`, `tasks`, `datasets`, `leaderboard` and `import`: the Papers-with-Code view."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import click
+from sqlalchemy import select
+
+from tracker.cli import AppContext, pass_app
+from tracker.db.engine import read_connection
+from tracker.errors import NotFoundError, UsageError
+from tracker.output import emit_json, info, table
+
+MODEL_SORTS = ("downloads", "likes", "trending", "params", "date")
+MODALITIES = ("text", "vision", "audio", "multimodal", "tabular", "rl", "other")
+
+
+def human_count(value: int | None) -> str:
+    """110106428 -> '110M'; 7241732096 -> '7.2B'."""
+    if value is None:
+        return ""
+    for size, suffix in ((1e12, "T"), (1e9, "B"), (1e6, "M"), (1e3, "k")):
+        if value >= size:
+            scaled = value / size
+            return f"{scaled:.1f}{suffix}" if scaled < 10 else f"{scaled:.0f}{suffix}"
+    return str(value)
+
+
+def _require_paper(app: AppContext, raw_id: str) -> None:
+    """--paper names a paper we know (a stub counts: models may link to it)."""
+    from tracker.db.models import Paper
+    from tracker.ids import parse_arxiv_id
+
+    arxiv_id, _ = parse_arxiv_id(raw_id)
+    papers = Paper.__table__
+    with read_connection(app.engine()) as conn:
+        found = conn.execute(select(papers.c.id).where(papers.c.arxiv_id == arxiv_id)).first()
+    if found is None:
+        raise NotFoundError(
+            f"paper {arxiv_id} is not in the database.",
+            hint=f"Run `tracker models --paper {arxiv_id} --refresh` to look it up on the Hub.",
+        )
+
+
+@click.command()
+@click.option("--paper", "paper", metavar="ID", help="Only models linked to this paper (arXiv id).")
+@click.option("--task", metavar="T", help="Only models for this task, e.g. text-classification.")
+@click.option("--dataset", metavar="D", help="Only models trained or evaluated on this dataset.")
+@click.option("--library", metavar="L", help="Only models of this library, e.g. transformers.")
+@click.option("--sort", type=click.Choice(MODEL_SORTS), default="downloads", show_default=True)
+@click.option("--limit", type=click.IntRange(1, 100_000), default=50, show_default=True)
+@click.option(
+    "--refresh",
+    is_flag=True,
+    help="With --paper: look the paper's models up on the Hub first (one request, plus cards).",
+)
+@click.option("--json", "as_json", is_flag=True, help="Print a JSON list on stdout.")
+@pass_app
+def models(
+    app: AppContext,
+    paper: str | None,
+    task: str | None,
+    dataset: str | None,
+    library: str | None,
+    sort: str,
+    limit: int,
+    refresh: bool,
+    as_json: bool,
+) -> None:
+    """Hugging Face models linked to papers, with their task, downloads and likes."""
+    from tracker.db.hub_queries import list_models
+
+    if refresh:
+        if not paper:
+            raise UsageError(
+                "--refresh needs --paper ID.",
+                hint="`tracker sync` refreshes the models of every paper.",
+            )
+        from tracker.hub_sync import refresh_paper
+
+        done = refresh_paper(app.engine(), app.config, paper, force=True)
+        info(
+            f"hub: {done['models']} models for {done['arxiv_id']} "
+            f"({done['new_models']} new, {done['cards_read']} cards read, "
+            f"{done['requests']} Hub requests)"
+        )
+    elif paper:
+        _require_paper(app, paper)
+    with read_connection(app.engine()) as conn:
+        rows = list_models(
+            conn, paper=paper, task=task, dataset=dataset, library=library, sort=sort, limit=limit
+        )
+    if as_json:
+        emit_json(rows)
+        return
+    if not rows:
+        hint = f" Try `tracker models --paper {paper} --refresh`." if paper else ""
+        info("No models match." + hint)
+        return
+    table(
+        [
+            (
+                r["repo_id"],
+                r["task"],
+                r["library"],
+                human_count(r["downloads"]),
+                human_count(r["likes"]),
+                human_count(r["parameters"]),
+                "gated" if r["gated"] else "",
+                " ".join(r["papers"][:3]),
+            )
+            for r in rows
+        ],
+        ["model", "task", "library", "downloads", "likes", "params", "access", "papers"],
+        wide=0,
+    )
+
+
+@click.command()
+@click.option("--modality", type=click.Choice(MODALITIES), help="Only tasks of this modality.")
+@click.option("--json", "as_json", is_flag=True, help="Print a JSON list on stdout.")
+@pass_app
+def tasks(app: AppContext, modality: str | None, as_json: bool) -> None:
+    """The task catalogue (transformers pipeline tasks and Hub tags), with counts."""
+    from tracker.db.engine import write_transaction
+    from tracker.db.hub import seed_tasks
+    from tracker.db.hub_queries import list_tasks
+
+    engine = app.engine()
+    with write_transaction(engine) as conn:
+        seed_tasks(conn)  # the catalogue is there even before the first sync
+    with read_connection(engine) as conn:
+        rows = list_tasks(conn, modality=modality)
+    if as_json:
+        emit_json(rows)
+        return
+    table(
+        [
+            (
+                t["id"],
+                t["modality"],
+                t["models"] or "",
+                t["results"] or "",
+                "yes" if t["trial_supported"] else "",
+                t["description"],
+            )
+            for t in rows
+        ],
+        ["task", "modality", "models", "results", "try", "description"],
+    )
+
+
+@click.command()
+@click.option("--task", metavar="T", help="Only datasets used for this task.")
+@click.option("--limit", type=click.IntRange(1, 100_000), default=100, show_default=True)
+@click.option("--json", "as_json", is_flag=True, help="Print a JSON list on stdout.")
+@pass_app
+def datasets(app: AppContext, task: str | None, limit: int, as_json: bool) -> None:
+    """Datasets that the models here were trained or evaluated on."""
+    from tracker.db.hub_queries import list_datasets
+
+    with read_connection(app.engine()) as conn:
+        rows = list_datasets(conn, task=task)[:limit]
+    if as_json:
+        emit_json(rows)
+        return
+    if not rows:
+        info("No datasets yet. Run `tracker sync` or `tracker import pwc-evaluations FILE`.")
+        return
+    table(
+        [(d["id"], d["models"], d["results"] or "", ", ".join(d["tasks"])) for d in rows],
+        ["dataset", "models", "results", "tasks"],
+        wide=0,
+    )
+
+
+def _value(row: dict[str, Any]) -> str:
+    value = row["value"]
+    return f"{value:.4g}" if abs(value) < 1e6 else human_count(int(value))
+
+
+@click.command()
+@click.argument("task")
+@click.option(
+    "--dataset", metavar="D", help="Only this dataset (id or name; glue/sst2 for a config)."
+)
+@click.option("--metric", metavar="M", help="Only this metric (type or name, e.g. accuracy, wer).")
+@click.option("--limit", type=click.IntRange(1, 100_000), help="At most N rows per board.")
+@click.option("--json", "as_json", is_flag=True, help="Print a JSON list of ranked rows on stdout.")
+@pass_app
+def leaderboard(
+    app: AppContext,
+    task: str,
+    dataset: str | None,
+    metric: str | None,
+    limit: int | None,
+    as_json: bool,
+) -> None:
+    """Results for TASK ranked by value, one board per dataset, split and metric.
+
+    Lower is better for loss, error, perplexity, WER and CER-style metrics. Rows come
+    from model cards (model-index) and the Papers with Code archive; a result both
+    hold is shown once, with both sources.
+    """
+    from tracker.db.hub_queries import leaderboard as ranked
+
+    with read_connection(app.engine()) as conn:
+        rows = ranked(conn, task, dataset=dataset, metric=metric, limit=limit)
+    if as_json:
+        emit_json(rows)
+        return
+    if not rows:
+        info(
+            f"No results for {task} match."
+            + (" Try without --dataset or --metric." if dataset or metric else "")
+        )
+        return
+    board: tuple[Any, ...] | None = None
+    batch: list[tuple[Any, ...]] = []
+    for row in rows:
+        key = (row["dataset"], row["config"], row["split"], row["metric"])
+        if key != board:
+            _flush(batch)
+            batch = []
+            board = key
+            where = ", ".join(x for x in (row["config"], row["split"]) if x)
+            better = "lower is better" if row["lower_is_better"] else "higher is better"
+            click.echo(
+                click.style(
+                    f"{row['dataset_name']}{f' ({where})' if where else ''} · {row['metric_name']} ({better})",
+                    bold=True,
+                )
+            )
+        batch.append(
+            (
+                row["rank"],
+                row["model"],
+                _value(row),
+                "✓" if row["verified"] else "",
+                "+".join(row["sources"]),
+                row["paper"] or "",
+            )
+        )
+    _flush(batch)
+
+
+def _flush(batch: list[tuple[Any, ...]]) -> None:
+    if batch:
+        table(batch, ["#", "model", "value", "verified", "source", "paper"], wide=1)
+        click.echo("")
+
+
+@click.group(name="import")
+def import_() -> None:
+    """Import bulk files (no network): the Papers with Code archive."""
+
+
+@import_.command(name="pwc-evaluations")
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--json", "as_json", is_flag=True, help="Print what was imported as JSON.")
+@pass_app
+def pwc_evaluations(app: AppContext, file: Path, as_json: bool) -> None:
+    """Import FILE (evaluation-tables.json or .json.gz, the sota-extractor format).
+
+    Tasks, datasets and results arrive with source pwc-archive, linked to papers by
+    the arXiv id in their URL; papers we lack become stubs the next sync fills.
+    Importing a file again adds nothing.
+    """
+    from tracker.imports.pwc import import_evaluations
+
+    done = import_evaluations(app.engine(), file, datetime.now(UTC))
+    if as_json:
+        emit_json({"file": str(file), **done})
+        return
+    info(
+        f"import: {done['results']} results ({done['new_results']} new) in {done['tasks']} tasks "
+        f"and {done['datasets']} datasets; {done['papers']} papers ({done['stubs']} new stubs)"
+    )
+
+
+COMMANDS = [models, tasks, datasets, leaderboard, import_]

@@ -1,0 +1,1 @@
+"""Bulk files turned into records (the Papers with Code archive, ...): no network here."""
