@@ -12,7 +12,8 @@ from tests.tui.demo_hub import load_demo_with_hub
 from tracker.db.engine import open_database
 from tracker.tui.app import TrackerApp
 
-SIZE = (120, 36)
+SIZE = (100, 28)  # pilot tests: smaller renders faster
+SNAP_SIZE = (120, 36)  # snapshots
 
 
 @pytest.fixture
