@@ -128,7 +128,7 @@ class TryInfoScreen(ModalScreen[None]):
     def __init__(self, repo_id: str, task: str) -> None:
         super().__init__()
         self.repo_id = repo_id
-        self.task = task
+        self.task_id = task
 
     def compose(self) -> ComposeResult:
         text = Text()
@@ -138,7 +138,7 @@ class TryInfoScreen(ModalScreen[None]):
         text.append(
             "When it lands, Try will check what this machine can run (device, memory), "
             f"check the model's size and that its weights are safetensors, download it "
-            f"to your Hugging Face cache, load it as a `{self.task or 'its task'}` pipeline "
+            f"to your Hugging Face cache, load it as a `{self.task_id or 'its task'}` pipeline "
             "and run it on a few sample inputs (or your own), showing the outputs, the time "
             "per input and the peak memory. Every trial is recorded.\n\n"
             "Nothing is downloaded or run now."
