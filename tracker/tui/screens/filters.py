@@ -51,18 +51,25 @@ class PaperFiltersScreen(ModalScreen[PaperFilters | None]):
             with Grid(id="filters-grid"):
                 for name in _TEXT:
                     yield Label(name.capitalize())
-                    yield Input(getattr(f, name), id=f"filter-{name}", placeholder=_example(name))
+                    yield Input(
+                        getattr(f, name),
+                        id=f"filter-{name}",
+                        placeholder=_example(name),
+                        compact=True,
+                    )
                 yield Label("Since")
                 yield Input(
                     f.since.isoformat() if f.since else "",
                     id="filter-since",
                     placeholder="YYYY-MM-DD",
+                    compact=True,
                 )
                 yield Label("Until")
                 yield Input(
                     f.until.isoformat() if f.until else "",
                     id="filter-until",
                     placeholder="YYYY-MM-DD",
+                    compact=True,
                 )
                 yield Label("Sort")
                 yield Select(
@@ -70,10 +77,13 @@ class PaperFiltersScreen(ModalScreen[PaperFilters | None]):
                     value=f.sort,
                     allow_blank=False,
                     id="filter-sort",
+                    compact=True,
                 )
             with Horizontal(id="filters-flags"):
                 for name, label in _FLAGS:
-                    yield Checkbox(label, getattr(f, name), id=f"filter-{name.replace('_', '-')}")
+                    yield Checkbox(
+                        label, getattr(f, name), id=f"filter-{name.replace('_', '-')}", compact=True
+                    )
             yield Label("", id="filters-error")
             with Horizontal(classes="dialog-buttons"):
                 yield Button("Apply", variant="primary", id="filters-apply")
@@ -138,7 +148,9 @@ class ModelFiltersScreen(ModalScreen[ModelFilters | None]):
                     ("dataset", "e.g. squad"),
                 ):
                     yield Label(name.capitalize())
-                    yield Input(getattr(f, name), id=f"mfilter-{name}", placeholder=example)
+                    yield Input(
+                        getattr(f, name), id=f"mfilter-{name}", placeholder=example, compact=True
+                    )
                 yield Label("Sort")
                 yield Select(
                     [(s, s) for s in MODEL_SORTS],

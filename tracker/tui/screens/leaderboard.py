@@ -49,7 +49,7 @@ class LeaderboardScreen(TrackerScreen):
     def on_mount(self) -> None:
         self.sub_title = f"leaderboard {self.task_id} / {self.dataset_id}"
         table = self.query_one("#board-table", DataTable)
-        table.add_columns("#", "Model", "Value", "Metric", "Config/split", "✓", "Source", "Paper")
+        table.add_columns("#", "Model", "Value", "Config/split", "✓", "Source", "Paper")
         table.focus()
         self.load(self.metric_type)
 
@@ -85,7 +85,6 @@ class LeaderboardScreen(TrackerScreen):
                 Text(str(r["rank"]), justify="right"),
                 Text(r["model"], style="bold"),
                 Text(metric(r["value"], r["value_text"]), justify="right"),
-                Text(r["metric"]),
                 Text(split, style="dim"),
                 Text("✓" if r["verified"] else "", style="green"),
                 Text(r["source"], style="dim"),
