@@ -54,6 +54,8 @@ async def test_missing_database_gets_a_screen_that_says_what_to_do(make_app, env
         await wait_for(pilot, lambda: isinstance(app.screen, DatabaseProblemScreen))
         assert "no database at" in app.screen.message
         assert "tracker demo" in (app.screen.hint or "")
+        await pilot.press("1", "2", "S")  # the views need a database: nothing happens
+        assert isinstance(app.screen, DatabaseProblemScreen)
         assert not (env.tmp / "nothing-here.db").exists()
 
 

@@ -123,6 +123,12 @@ class TrackerApp(App[None]):
     def on_database_failed(self, message: DatabaseFailed) -> None:
         self.push_screen(DatabaseProblemScreen(self.where, message.message, message.hint))
 
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """The views and sync need an open database: their keys wait for it."""
+        if action in ("switch_mode", "sync") and self.engine is None:
+            return False
+        return True
+
     def action_retry_database(self) -> None:
         if isinstance(self.screen, DatabaseProblemScreen):
             self.pop_screen()
