@@ -16,6 +16,9 @@ _BARE = re.compile(
     r"(?<![\w./])(?:github\.com|gitlab\.com|bitbucket\.org|huggingface\.co)/[^\s<>\"'{}|\\^`\[\]]+",
     re.IGNORECASE,
 )
+# Substrings any URL we keep must contain (case-insensitive enough, and much
+# cheaper than a regex over every abstract).
+_URL_HINTS = ("ttp", "TTP", "ww.", "WW.", "ithub", "ITHUB", "itlab", "itbucket", "uggingface")
 _TRAILING = ".,;:!?)]}'\"*"
 _REPO_HOSTS = {"github.com", "gitlab.com", "bitbucket.org"}
 _PROJECT_WORDS = re.compile(r"project\s*(?:page|website|site)|homepage|website", re.IGNORECASE)
@@ -64,8 +67,8 @@ def _is_code_host(url: str) -> bool:
 
 def find_code_links(text: str | None) -> list[str]:
     """Code and project-page URLs in text, normalised, deduplicated, in order."""
-    if not text:
-        return []
+    if not text or not any(hint in text for hint in _URL_HINTS):
+        return []  # most abstracts hold no URL: skip the costlier patterns below
     found: dict[str, None] = {}
     spans = [(m.start(), m.group(0)) for m in _URL.finditer(text)]
     spans += [(m.start(), m.group(0)) for m in _BARE.finditer(text)]

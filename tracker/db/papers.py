@@ -18,6 +18,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection
 
 from tracker.db import fulltext
+from tracker.db.bulk import db_datetime, insert_rows
 from tracker.db.models import Author, CodeLink, Paper, PaperAuthor, PaperCategory
 from tracker.records import PaperRecord
 
@@ -56,6 +57,26 @@ def insert_ignore(conn: Connection, table: Table, rows: list[dict[str, Any]]) ->
 
 def display_authors(names: Sequence[str]) -> str:
     return ", ".join(names)
+
+
+_INSERT_COLUMNS = (
+    "arxiv_id",
+    "version",
+    "title",
+    "abstract",
+    "authors",
+    "primary_category",
+    "published",
+    "updated",
+    "comment",
+    "journal_ref",
+    "doi",
+    "withdrawn",
+    "upvotes",
+    "is_stub",
+    "first_seen",
+    "last_synced",
+)
 
 
 def _is_newer(record: PaperRecord, stored: Any) -> bool:
@@ -130,8 +151,33 @@ def upsert_papers(conn: Connection, records: Sequence[PaperRecord], now: datetim
     result.unchanged = len(by_id) - len(fresh) - len(changed)
 
     if fresh:
-        rows = [_row(r, now) | {"first_seen": now, "upvotes": 0} for r in fresh]
-        conn.execute(insert(PAPERS), rows)
+        stamp = db_datetime(conn, now)
+        insert_rows(
+            conn,
+            PAPERS,
+            _INSERT_COLUMNS,
+            [
+                (
+                    r.arxiv_id,
+                    r.version,
+                    r.title,
+                    r.abstract,
+                    display_authors(r.authors),
+                    r.primary_category,
+                    db_datetime(conn, r.published),
+                    db_datetime(conn, r.updated),
+                    r.comment,
+                    r.journal_ref,
+                    r.doi,
+                    r.withdrawn,
+                    0,
+                    False,
+                    stamp,
+                    stamp,
+                )
+                for r in fresh
+            ],
+        )
         for part in chunks([r.arxiv_id for r in fresh]):
             for pid, aid in conn.execute(
                 select(cols.id, cols.arxiv_id).where(cols.arxiv_id.in_(part))
@@ -184,7 +230,7 @@ def upsert_papers(conn: Connection, records: Sequence[PaperRecord], now: datetim
 
 
 def _author_ids(conn: Connection, names: set[str]) -> dict[str, int]:
-    insert_ignore(conn, AUTHORS, [{"name": n} for n in sorted(names)])
+    insert_rows(conn, AUTHORS, ("name",), [(n,) for n in sorted(names)], ignore_conflicts=True)
     ids: dict[str, int] = {}
     for part in chunks(sorted(names)):
         for aid, name in conn.execute(
@@ -207,19 +253,9 @@ def _replace_authors(
     author_ids = _author_ids(conn, names)
     rows = []
     for r in records:
-        seen: set[str] = set()
-        for position, name in enumerate(r.authors):
-            if name in seen:  # a name listed twice would break the key; keep the first
-                continue
-            seen.add(name)
-            rows.append(
-                {
-                    "paper_id": ids[r.arxiv_id],
-                    "position": position,
-                    "author_id": author_ids[name],
-                }
-            )
-    conn.execute(insert(PAPER_AUTHORS), rows)
+        pid = ids[r.arxiv_id]
+        rows += [(pid, position, author_ids[name]) for position, name in enumerate(r.authors)]
+    insert_rows(conn, PAPER_AUTHORS, ("paper_id", "position", "author_id"), rows)
 
 
 def _replace_categories(
@@ -229,22 +265,23 @@ def _replace_categories(
         for part in chunks([ids[r.arxiv_id] for r in records]):
             conn.execute(delete(PAPER_CATEGORIES).where(PAPER_CATEGORIES.c.paper_id.in_(part)))
     rows = [
-        {"paper_id": ids[r.arxiv_id], "category": c}
+        (ids[r.arxiv_id], c)
         for r in records
         for c in dict.fromkeys(r.categories or [r.primary_category])
         if c
     ]
-    if rows:
-        conn.execute(insert(PAPER_CATEGORIES), rows)
+    insert_rows(conn, PAPER_CATEGORIES, ("paper_id", "category"), rows)
 
 
 def add_code_links(conn: Connection, links: Sequence[tuple[int, str, str]]) -> None:
     """Add (paper id, url, source) links; a link already stored is kept as it is."""
     unique = {(pid, url): src for pid, url, src in links}
-    insert_ignore(
+    insert_rows(
         conn,
         CODE_LINKS,
-        [{"paper_id": pid, "url": url, "source": src} for (pid, url), src in unique.items()],
+        ("paper_id", "url", "source"),
+        [(pid, url, src) for (pid, url), src in unique.items()],
+        ignore_conflicts=True,
     )
 
 

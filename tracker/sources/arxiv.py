@@ -36,7 +36,6 @@ DEADLINE_FACTOR = 4
 MAX_RETRY_AFTER = 300.0
 IDS_PER_REQUEST = 100
 _WITHDRAWN = re.compile(r"\bwithdrawn\b", re.IGNORECASE)
-_SPACE = re.compile(r"\s+")
 
 
 class TruncatedResponseError(requests.exceptions.ConnectionError):
@@ -170,7 +169,8 @@ def _utc(value: datetime | None) -> datetime | None:
 
 
 def _clean(text: str | None) -> str:
-    return _SPACE.sub(" ", text or "").strip()
+    """Collapse the 2016 serializer's line wrapping (and any run of spaces) to one space."""
+    return " ".join(text.split()) if text else ""
 
 
 def to_record(result: arxiv.Result) -> PaperRecord:
