@@ -253,11 +253,15 @@ class HubSync:
             store.add_model_datasets(
                 conn, {written.ids[r.repo_id]: r.datasets for r in found if r.datasets}
             )
-            for r in found:
-                paper = next((pids[a] for a in r.arxiv_ids if a in pids), None)
-                out.new_results += store.replace_model_results(
-                    conn, written.ids[r.repo_id], r.repo_id, paper, r.results
+            cards = {
+                written.ids[r.repo_id]: (
+                    r.repo_id,
+                    next((pids[a] for a in r.arxiv_ids if a in pids), None),
+                    r.results,
                 )
+                for r in found
+            }
+            out.new_results += store.replace_model_results(conn, cards)
 
     def pending_details(self, limit: int = 1000) -> list[str]:
         """Linked models whose card was never read (a run stopped before it got there)."""
@@ -280,7 +284,7 @@ class HubSync:
         found: dict[str, ModelRecord] = {}
         newest: datetime | None = None
         listed = 0
-        for page in self.hub.model_pages(sort="lastModified"):
+        for page in self.hub.model_pages(sort="lastModified", skim=True):
             reached = False
             for record in page:
                 modified = record.last_modified
@@ -399,6 +403,7 @@ def sync_hub(
         stubs=job.stubs,
         hub_requests=hub_requests,
         arxiv_requests=job.arxiv_requests,
+        waited_seconds=round(job.hub.window.waited, 3),
     )
 
 

@@ -286,13 +286,18 @@ def upsert_results(
     paper_ids: dict[str, int],
     *,
     replace: bool = False,
-    default_paper_id: int | None = None,
+    model_papers: dict[str, int | None] | None = None,
 ) -> int:
-    """Upsert results; returns how many are new. replace=True also deletes the stored
-    results of the same (source, model) that the records no longer list."""
+    """Upsert results; returns how many are new. A record without a paper takes its
+    model's (model_papers). replace=True also deletes the stored results of the same
+    (source, model) that the records no longer list."""
     rows_by_key: dict[tuple[Any, ...], dict[str, Any]] = {}
+    model_papers = model_papers or {}
     for r in records:
-        paper_id = paper_ids.get(r.paper_arxiv_id) if r.paper_arxiv_id else default_paper_id
+        if r.paper_arxiv_id:
+            paper_id = paper_ids.get(r.paper_arxiv_id)
+        else:
+            paper_id = model_papers.get(r.model_name)
         row = _result_row(r, model_ids.get(r.model_name), paper_id)
         rows_by_key[_key(row)] = row  # the last of a repeated metric wins
     rows = list(rows_by_key.values())
@@ -317,23 +322,30 @@ def upsert_results(
 
 
 def replace_model_results(
-    conn: Connection, model_id: int, repo_id: str, paper_id: int | None, results: list[ResultRecord]
+    conn: Connection, cards: dict[int, tuple[str, int | None, list[ResultRecord]]]
 ) -> int:
-    """A model's model-index, as the card now has it; returns how many results are new."""
-    current = conn.execute(
-        select(RESULTS.c.id).where(
-            RESULTS.c.model_id == model_id, RESULTS.c.source == "model-index"
+    """Models' model-index as their cards now have it: model id -> (repo id, paper id,
+    results). Returns how many results are new."""
+    empty = [mid for mid, (_repo, _paper, results) in cards.items() if not results]
+    for part in chunks(empty):
+        conn.execute(
+            delete(RESULTS).where(RESULTS.c.model_id.in_(part), RESULTS.c.source == "model-index")
         )
-    ).all()
-    records = [r for r in results if r.source == "model-index"]
+    records = []
+    for repo_id, _paper, results in cards.values():
+        for r in results:
+            if r.source == "model-index":
+                r.model_name = repo_id
+                records.append(r)
     if not records:
-        for part in chunks([rid for (rid,) in current]):
-            conn.execute(delete(RESULTS).where(RESULTS.c.id.in_(part)))
         return 0
-    for r in records:
-        r.model_name = repo_id
     return upsert_results(
-        conn, records, {repo_id: model_id}, {}, replace=True, default_paper_id=paper_id
+        conn,
+        records,
+        {repo_id: mid for mid, (repo_id, _p, _r) in cards.items()},
+        {},
+        replace=True,
+        model_papers={repo_id: paper for repo_id, paper, _r in cards.values()},
     )
 
 

@@ -286,8 +286,13 @@ class HubSource:
         filter: str | None = None,
         limit: int = PAGE_SIZE,
         max_pages: int | None = None,
+        skim: bool = False,
     ) -> Iterator[list[ModelRecord]]:
-        """Listing pages, newest first for sort; the caller stops when it has seen enough."""
+        """Listing pages, newest first for sort; the caller stops when it has seen enough.
+
+        skim=True reads a model that cites no paper only as far as a walk needs (its id
+        and lastModified): most of a week's models cite none, and parsing is the cost.
+        """
         params: list[tuple[str, str]] = [("sort", sort), ("limit", str(limit))]
         if filter:
             params.append(("filter", filter))
@@ -304,7 +309,8 @@ class HubSource:
                     hint=f"Check [hub] endpoint ({self.endpoint}) in your config.",
                 )
             pages += 1
-            yield [r for r in (listing_record(item) for item in items) if r is not None]
+            parse = skim_record if skim else listing_record
+            yield [r for r in (parse(item) for item in items) if r is not None]
             url = response.links.get("next", {}).get("url")
             query = None  # the next link carries its own query
             if max_pages is not None and pages >= max_pages:
@@ -385,6 +391,21 @@ def listing_record(item: Any) -> ModelRecord | None:
     except (TypeError, ValueError, KeyError) as exc:
         log.warning("skipping unreadable listing item %r: %s", item.get("id"), exc)
         return None
+
+
+def skim_record(item: Any) -> ModelRecord | None:
+    """A listing item that cites no paper -> a bare record (id, lastModified); else the full one."""
+    if not isinstance(item, dict) or not item.get("id"):
+        return None
+    tags = item.get("tags")
+    if isinstance(tags, list) and any(isinstance(t, str) and t.startswith("arxiv:") for t in tags):
+        return listing_record(item)
+    modified = item.get("lastModified")
+    try:
+        when = datetime.fromisoformat(modified.replace("Z", "+00:00")) if modified else None
+    except (AttributeError, ValueError):
+        return listing_record(item)
+    return ModelRecord(repo_id=str(item["id"]), last_modified=_utc(when))
 
 
 def _first(value: Any) -> str | None:

@@ -1,0 +1,44 @@
+"""The request budget on a synthetic week: the Hub pass stays far inside 500 calls / 5 min."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+
+from tests.hub.synthetic import build_week, serve_arxiv, serve_hub
+from tracker.sources.hub import ANONYMOUS_CALLS
+
+
+@pytest.mark.slow
+def test_synthetic_week_stays_inside_the_anonymous_budget(env, server, cli):
+    week = build_week(papers=3000, listed=2500, linked=300)
+    env.configure(arxiv={"page_size": 1000})
+    serve_arxiv(server, week, 1000)
+    arxiv = cli("sync", "--source", "arxiv", "--json")
+    assert arxiv.code == 0, arxiv.err
+    new = arxiv.json()["new"]
+    assert new == 3000
+
+    serve_hub(server, week)
+    started = time.perf_counter()
+    result = cli("sync", "--source", "hub", "--json")
+    seconds = time.perf_counter() - started
+    assert result.code == 0, result.err
+    report = result.json()
+    stats = report["sources"]["hub:models"]
+    weeks = stats["hub_requests"] - week.pages - len(week.infos)
+    assert weeks in (1, 2)  # the daily papers of the ISO weeks in the window
+    assert report["hub_requests"] == week.pages + len(week.infos) + weeks
+    assert report["hub_requests"] < ANONYMOUS_CALLS
+    assert stats["waited_seconds"] == 0  # never held back, so never near a 429
+    assert report["requests"] == 1  # the ten famous papers, in one arXiv id-list request
+    assert stats["papers_fetched"] == 10
+    assert report["models"] == len(week.infos)
+    per_paper = report["hub_requests"] / new
+    assert per_paper < 0.15
+    print(
+        f"\nsynthetic week: {new} new papers, {len(week.listed)} models listed, "
+        f"{len(week.infos)} linked; {report['hub_requests']} Hub requests "
+        f"= {per_paper:.3f} per new paper; enriched in {seconds:.2f} s"
+    )
