@@ -57,7 +57,7 @@ def test_small_memory_budget_refuses_before_loading_unless_yes(
 ) -> None:
     monkeypatch.setattr(hardware, "free_memory", lambda device: (50 * 2**20, "available RAM"))
     folder = tiny("text-classification")
-    result = cli("try", str(folder), "a good movie")
+    result = cli("try", str(folder), "a good movie", "--device", "cpu")
     assert result.code == 1
     lines = result.err.splitlines()
     assert lines[0].endswith(
@@ -67,7 +67,7 @@ def test_small_memory_budget_refuses_before_loading_unless_yes(
     assert lines[1].endswith(" parameters), but only 50 MiB available RAM.")
     assert lines[2] == "  Ways out: --yes to try anyway."
     assert "Recorded" not in result.err  # nothing was loaded or run
-    result = cli("try", str(folder), "a good movie", "--yes", "--json")
+    result = cli("try", str(folder), "a good movie", "--device", "cpu", "--yes", "--json")
     assert result.code == 0, result.err
     assert result.json()["preflight"]["fits"] is False
 

@@ -18,7 +18,9 @@ TRIAL_KEYS = {
 def test_a_trial_is_recorded_and_listed(tiny: Callable[[str], Path], cli: Any) -> None:
     folder = tiny("text-classification")
     assert cli("trials", "--json").json() == []
-    result = cli("try", str(folder), "a good movie", "the cat", "--batch-size", "2")
+    result = cli(
+        "try", str(folder), "a good movie", "the cat", "--batch-size", "2", "--device", "cpu"
+    )
     assert result.code == 0, result.err
     assert "Recorded as trial 1 (`tracker trials`)." in result.err
     rows = cli("trials", "--json").json()

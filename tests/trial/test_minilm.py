@@ -5,8 +5,6 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-import pytest
-
 REPO_ID = "sentence-transformers/all-MiniLM-L6-v2"
 TEXTS = [
     "Attention is all you need: a network based solely on attention mechanisms.",
@@ -18,7 +16,9 @@ TEXTS = [
 ]
 
 
-def test_the_repo_id_runs_offline_from_the_package_through_the_mapping(cli: Any) -> None:
+def test_the_repo_id_runs_offline_from_the_package_through_the_mapping(
+    minilm: Path, cli: Any
+) -> None:
     result = cli(
         "try",
         REPO_ID,
@@ -42,7 +42,8 @@ def test_batch_mode_equals_the_pipeline_per_text(minilm: Path, env: Any) -> None
     from tracker.trial import runner
     from tracker.trial.plan import plan_trial
 
-    plan = plan_trial(REPO_ID, env.config(), task="feature-extraction")
+    # device auto (CUDA on a GPU machine); float32 so that the comparison is exact enough.
+    plan = plan_trial(REPO_ID, env.config(), task="feature-extraction", dtype="float32")
     assert plan.source.path == minilm
     loaded = runner.load(plan)
     batched = torch.tensor([o["embedding"] for o in loaded.run(TEXTS, batch_size=4).outputs])

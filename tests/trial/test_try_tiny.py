@@ -53,6 +53,14 @@ CASES: list[tuple[str, list[str], Callable[[Any], bool]]] = [
     ("summarization", ["the cat sits on the mat", "the dog"], lambda o: "summary_text" in o),
     ("translation", ["the cat sits on the mat", "the dog"], lambda o: "translation_text" in o),
 ]
+
+
+def auto_device() -> str:
+    import torch
+
+    return "cuda" if torch.cuda.is_available() else "cpu"
+
+
 MODEL_OF = {"sentence-similarity": "feature-extraction", "translation": "summarization"}
 
 
@@ -78,7 +86,9 @@ def test_each_text_task_runs_and_batch_equals_per_input(
     tiny: Callable[[str], Path], cli: Any, task: str, inputs: list[str], check: Any
 ) -> None:
     folder = tiny(MODEL_OF.get(task, task))
-    one = cli("try", str(folder), *inputs, "--task", task, "--batch-size", "1", "--json")
+    # device auto: CUDA on a GPU machine (benchmarks/gpu_trial_check.sh), else the CPU.
+    args = ("try", str(folder), *inputs, "--task", task, "--dtype", "float32", "--json")
+    one = cli(*args, "--batch-size", "1")
     assert one.code == 0, one.err
     doc = one.json()
     assert {
@@ -100,7 +110,7 @@ def test_each_text_task_runs_and_batch_equals_per_input(
     assert len(doc["outputs"]) == len(inputs)
     for output in doc["outputs"]:
         assert check(output), output
-    batched = cli("try", str(folder), *inputs, "--task", task, "--batch-size", "8", "--json").json()
+    batched = cli(*args, "--batch-size", "8").json()
     for a, b in zip(doc["outputs"], batched["outputs"], strict=True):
         assert _labels(task, a) == _labels(task, b)
         if task == "feature-extraction":
@@ -161,7 +171,7 @@ def test_out_of_memory_is_a_clear_message_and_releases_the_model(
     from tracker.trial import runner
     from tracker.trial.plan import plan_trial
 
-    plan = plan_trial(str(tiny("text-classification")), env.config())
+    plan = plan_trial(str(tiny("text-classification")), env.config(), device="cpu")
     loaded = runner.load(plan)
 
     def oom(*args: Any, **kwargs: Any) -> Any:
