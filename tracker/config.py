@@ -53,7 +53,7 @@ class HubConfig(_Section):
 
 
 class SearchConfig(_Section):
-    candidates: int = Field(4000, ge=0)
+    candidates: int = Field(2000, ge=0)
 
 
 class TrialConfig(_Section):

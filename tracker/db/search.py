@@ -3,8 +3,8 @@
 Ranking every match of a common word with bm25 is what makes naive FTS5 slow
 (p95 325 ms at 200k papers). We rank only what a user can see: the newest
 `candidates` matches (FTS5 walks its index in rowid order and stops early, and
-rowid grows with arrival), scored with column-weighted bm25. Rare queries have
-fewer matches than that and are ranked in full.
+rowid grows with arrival), scored with column-weighted bm25 in the same walk and
+sorted here. Rare queries have fewer matches than that and are ranked in full.
 """
 
 from __future__ import annotations
@@ -34,8 +34,11 @@ class SearchFilters:
     until: datetime | None = None
 
 
+_NO_FILTER = "p.is_stub = 0"
+
+
 def _filter_sql(filters: SearchFilters, params: dict[str, Any]) -> str:
-    clauses = ["p.is_stub = 0"]
+    clauses = [_NO_FILTER]
     if filters.category:
         clauses.append(
             "EXISTS (SELECT 1 FROM paper_categories c WHERE c.paper_id = p.id "
@@ -93,7 +96,7 @@ def search_papers(
     filters: SearchFilters = SearchFilters(),
     sort: Sort = "relevance",
     limit: int = 20,
-    candidates: int = 4000,
+    candidates: int = 2000,
 ) -> list[dict[str, Any]]:
     """Papers matching query, best first ({arxiv_id, title, published, primary_category})."""
     params: dict[str, Any] = {}
@@ -121,37 +124,29 @@ def search_papers(
     params["match"] = match
     table = fulltext.FTS_TABLE
     cap = f"LIMIT {int(candidates)}" if candidates > 0 else ""
-    candidate_ids = [
-        row[0]
-        for row in conn.execute(
-            _typed(
-                text(
-                    f"SELECT f.rowid FROM {table} f JOIN papers p ON p.id = f.rowid "
-                    f"WHERE {table} MATCH :match AND {where} ORDER BY f.rowid DESC {cap}"
-                ),
-                params,
+    weights = ", ".join(str(w) for w in fulltext.WEIGHTS)
+    # One walk of the index, newest first, stopping after `candidates` matches; the
+    # filters join papers only when there are filters (stubs are never indexed).
+    join = "" if where == _NO_FILTER else f"JOIN papers p ON p.id = {table}.rowid"
+    condition = "" if where == _NO_FILTER else f"AND {where}"
+    scored = conn.execute(
+        _typed(
+            text(
+                f"SELECT {table}.rowid, bm25({table}, {weights}) FROM {table} {join} "
+                f"WHERE {table} MATCH :match {condition} ORDER BY {table}.rowid DESC {cap}"
             ),
             params,
-        )
-    ]
-    if not candidate_ids:
+        ),
+        params,
+    ).all()
+    if not scored:
         return []
     if sort == "date":
-        rows = _rows(conn, candidate_ids)
+        rows = _rows(conn, [rid for rid, _ in scored])
         oldest = datetime.min.replace(tzinfo=UTC)
         ordered = sorted(rows.values(), key=lambda r: r.published or oldest, reverse=True)
         return [_as_dict(r, None) for r in ordered[:limit]]
-
-    weights = ", ".join(str(w) for w in fulltext.WEIGHTS)
-    wanted = set(candidate_ids)
-    scored = conn.execute(
-        text(
-            f"SELECT rowid, bm25({table}, {weights}) AS score FROM {table} "
-            f"WHERE {table} MATCH :match AND rowid >= :low"
-        ),
-        {"match": match, "low": min(candidate_ids)},
-    )
-    best = sorted(((s, rid) for rid, s in scored if rid in wanted), key=lambda t: (t[0], -t[1]))
-    best = best[:limit]
-    rows = _rows(conn, [rid for _, rid in best])
-    return [_as_dict(rows[rid], s) for s, rid in best if rid in rows]
+    # bm25 is lower-is-better; ties go to the newer paper.
+    best = sorted(scored, key=lambda pair: (pair[1], -pair[0]))[:limit]
+    rows = _rows(conn, [rid for rid, _ in best])
+    return [_as_dict(rows[rid], score) for rid, score in best if rid in rows]
