@@ -257,3 +257,12 @@ def test_unknown_paper_suggests_refresh(cli):
         "Error: paper 2401.99999 is not in the database.\n"
         "  Run `tracker models --paper 2401.99999 --refresh` to look it up on the Hub.\n"
     )
+
+
+def test_summary_line_counts_hub_requests(env, server, cli):
+    serve_listing(server, [[listing_item("org/plain")]])
+    serve_daily(server)
+    result = cli("sync", "--source", "hub")
+    assert result.code == 0, result.err
+    assert result.err.startswith("sync: 0 new, 0 updated, 0 models, 0 results, 0 requests in ")
+    assert result.err.rstrip().endswith(f", {1 + weeks_back(7)} Hub requests")

@@ -13,7 +13,8 @@ import pytest
 from tests.hub.conftest import NOW, hf, info_body, listing_item, serve_listing
 from tests.support.server import Reply
 from tracker.errors import GatedModelError, SourceQueryError, SourceUnavailableError
-from tracker.sources.hub import HubSource, RateWindow, parse_number, rate_limit_wait
+from tracker.sources.hub import HubSource, RateWindow, rate_limit_wait
+from tracker.sources.hub_records import parse_number
 
 
 def source(env, **kwargs):

@@ -26,7 +26,7 @@ from tracker.db.papers import add_code_links, ensure_stubs
 from tracker.errors import UsageError
 from tracker.ids import try_parse_arxiv_id
 from tracker.records import ResultRecord
-from tracker.sources.hub import parse_number
+from tracker.sources.hub_records import parse_number
 
 SOURCE = "pwc-archive"
 _SPLITS = {

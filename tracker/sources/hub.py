@@ -36,7 +36,6 @@ from huggingface_hub.errors import (
     OfflineModeIsEnabled,
     RepositoryNotFoundError,
 )
-from huggingface_hub.hf_api import ModelInfo
 from huggingface_hub.utils import (
     build_hf_headers,
     get_session,
@@ -47,9 +46,13 @@ from huggingface_hub.utils import (
 from tracker import __version__
 from tracker.config import HubConfig
 from tracker.errors import GatedModelError, SourceQueryError, SourceUnavailableError
-from tracker.ids import try_parse_arxiv_id
-from tracker.records import DailyPaperRecord, ModelRecord, ResultRecord
-from tracker.tasks_catalog import canonical_task
+from tracker.records import DailyPaperRecord, ModelRecord
+from tracker.sources.hub_records import (
+    daily_record,
+    listing_record,
+    model_record,
+    skim_record,
+)
 
 log = logging.getLogger(__name__)
 
@@ -377,204 +380,3 @@ class HubSource:
                     yield repo_id, None, exc.message
         finally:
             pool.shutdown(wait=True, cancel_futures=True)
-
-
-# --- parsing: plain functions over ModelInfo and JSON, no I/O ----------------------
-
-
-def listing_record(item: Any) -> ModelRecord | None:
-    """A listing item (with or without expand) -> ModelRecord; None if unreadable."""
-    if not isinstance(item, dict) or not item.get("id"):
-        return None
-    try:
-        return model_record(ModelInfo(**item), detailed=False)
-    except (TypeError, ValueError, KeyError) as exc:
-        log.warning("skipping unreadable listing item %r: %s", item.get("id"), exc)
-        return None
-
-
-def skim_record(item: Any) -> ModelRecord | None:
-    """A listing item that cites no paper -> a bare record (id, lastModified); else the full one."""
-    if not isinstance(item, dict) or not item.get("id"):
-        return None
-    tags = item.get("tags")
-    if isinstance(tags, list) and any(isinstance(t, str) and t.startswith("arxiv:") for t in tags):
-        return listing_record(item)
-    modified = item.get("lastModified")
-    try:
-        when = datetime.fromisoformat(modified.replace("Z", "+00:00")) if modified else None
-    except (AttributeError, ValueError):
-        return listing_record(item)
-    return ModelRecord(repo_id=str(item["id"]), last_modified=_utc(when))
-
-
-def _first(value: Any) -> str | None:
-    if isinstance(value, list | tuple):
-        value = next((v for v in value if isinstance(v, str) and v), None)
-    return value if isinstance(value, str) and value else None
-
-
-def _strings(value: Any) -> list[str]:
-    if isinstance(value, str):
-        return [value]
-    if isinstance(value, list | tuple):
-        return [v for v in value if isinstance(v, str) and v]
-    return []
-
-
-def _utc(value: Any) -> datetime | None:
-    if not isinstance(value, datetime):
-        return None
-    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
-
-
-def _tag_values(tags: list[str], prefix: str) -> list[str]:
-    return [t[len(prefix) :] for t in tags if t.startswith(prefix) and len(t) > len(prefix)]
-
-
-def model_record(info: ModelInfo, *, detailed: bool) -> ModelRecord:
-    """ModelInfo (a listing item or model_info) -> ModelRecord."""
-    tags = [t for t in (info.tags or []) if isinstance(t, str)]
-    card = info.card_data
-    card_get = card.get if card is not None else (lambda _key, _default=None: None)
-    arxiv_ids: list[str] = []
-    for raw in _tag_values(tags, "arxiv:"):
-        parsed = try_parse_arxiv_id(raw)
-        if parsed and parsed[0] not in arxiv_ids:
-            arxiv_ids.append(parsed[0])
-    datasets = list(dict.fromkeys(_tag_values(tags, "dataset:") + _strings(card_get("datasets"))))
-    base_models = [b for b in _tag_values(tags, "base_model:") if ":" not in b]
-    gated = info.gated
-    safetensors = getattr(info, "safetensors", None)
-    repo_id = info.id
-    results = parse_model_index(info.model_index, repo_id) if detailed else []
-    if detailed and not results and card is not None and getattr(card, "eval_results", None):
-        results = [_from_eval_result(e, repo_id) for e in card.eval_results or []]
-        results = [r for r in results if r is not None]
-    return ModelRecord(
-        repo_id=repo_id,
-        author=info.author or (repo_id.split("/")[0] if "/" in repo_id else None),
-        pipeline_tag=info.pipeline_tag,
-        library=info.library_name,
-        downloads=info.downloads,
-        likes=info.likes,
-        trending_score=info.trending_score,
-        created_at=_utc(info.created_at),
-        last_modified=_utc(info.last_modified),
-        gated=None if gated is None else (gated if isinstance(gated, str) else ""),
-        private=info.private,
-        license=_first(_tag_values(tags, "license:")) or _first(card_get("license")),
-        parameters=safetensors.total if safetensors is not None else None,
-        # Absent from a listing page means "not asked" as much as "none": keep what we know.
-        safetensors=True if safetensors is not None else (False if detailed else None),
-        # The tags name the base model as the Hub resolved it (after renames); the card as written.
-        base_model=_first(base_models) or _first(card_get("base_model")),
-        sha=info.sha,
-        tags=tags,
-        arxiv_ids=arxiv_ids,
-        datasets=datasets,
-        results=results,
-        detailed=detailed,
-    )
-
-
-def parse_number(value: Any) -> float | None:
-    """91.3, "91.3", "91.3%", "0.91 ± 0.01", "220k" -> a float; anything else -> None."""
-    if isinstance(value, bool):
-        return None
-    if isinstance(value, int | float):
-        return float(value)
-    if not isinstance(value, str):
-        return None
-    text = value.strip().replace(",", "").rstrip("%").strip()
-    multiplier = 1.0
-    if text[-1:].lower() in ("k", "m", "b") and len(text) > 1:
-        multiplier = {"k": 1e3, "m": 1e6, "b": 1e9}[text[-1].lower()]
-        text = text[:-1]
-    head = text.split()[0] if text.split() else ""
-    try:
-        return float(head) * multiplier
-    except ValueError:
-        return None
-
-
-def _text(value: Any) -> str:
-    return str(value).strip() if value is not None and not isinstance(value, dict | list) else ""
-
-
-def parse_model_index(raw: Any, repo_id: str) -> list[ResultRecord]:
-    """A model-index (the card's list of {name, results}) -> one record per metric."""
-    if not isinstance(raw, list):
-        return []
-    out: list[ResultRecord] = []
-    for entry in raw:
-        if not isinstance(entry, dict):
-            continue
-        for result in entry.get("results") or []:
-            if not isinstance(result, dict):
-                continue
-            task = result.get("task") if isinstance(result.get("task"), dict) else {}
-            dataset = result.get("dataset") if isinstance(result.get("dataset"), dict) else {}
-            for metric in result.get("metrics") or []:
-                if not isinstance(metric, dict):
-                    continue
-                metric_type = _text(metric.get("type")) or _text(metric.get("name"))
-                if not metric_type:
-                    continue
-                value = metric.get("value")
-                out.append(
-                    ResultRecord(
-                        model_name=repo_id,
-                        task_id=canonical_task(_text(task.get("type"))),
-                        task_name=_text(task.get("name")),
-                        dataset_id=_text(dataset.get("type")) or _text(dataset.get("name")),
-                        dataset_name=_text(dataset.get("name")),
-                        dataset_config=_text(dataset.get("config")),
-                        dataset_split=_text(dataset.get("split")),
-                        metric_type=metric_type,
-                        metric_name=_text(metric.get("name")),
-                        value=parse_number(value),
-                        value_text=_text(value),
-                        verified=metric.get("verified") is True,
-                        source="model-index",
-                    )
-                )
-    return out
-
-
-def _from_eval_result(e: Any, repo_id: str) -> ResultRecord | None:
-    metric_type = _text(e.metric_type) or _text(e.metric_name)
-    if not metric_type:
-        return None
-    return ResultRecord(
-        model_name=repo_id,
-        task_id=canonical_task(_text(e.task_type)),
-        task_name=_text(e.task_name),
-        dataset_id=_text(e.dataset_type) or _text(e.dataset_name),
-        dataset_name=_text(e.dataset_name),
-        dataset_config=_text(e.dataset_config),
-        dataset_split=_text(e.dataset_split),
-        metric_type=metric_type,
-        metric_name=_text(e.metric_name),
-        value=parse_number(e.metric_value),
-        value_text=_text(e.metric_value),
-        verified=e.verified is True,
-        source="model-index",
-    )
-
-
-def daily_record(item: Any) -> DailyPaperRecord | None:
-    """A daily papers item -> DailyPaperRecord; None without an arXiv id."""
-    if not isinstance(item, dict):
-        return None
-    paper = item.get("paper") if isinstance(item.get("paper"), dict) else item
-    parsed = try_parse_arxiv_id(_text(paper.get("id")))
-    if parsed is None:
-        return None
-    upvotes = paper.get("upvotes")
-    return DailyPaperRecord(
-        arxiv_id=parsed[0],
-        upvotes=upvotes if isinstance(upvotes, int) and not isinstance(upvotes, bool) else 0,
-        github_repo=_first(paper.get("githubRepo") or item.get("githubRepo")),
-        project_page=_first(paper.get("projectPage") or item.get("projectPage")),
-    )
