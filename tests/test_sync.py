@@ -243,3 +243,22 @@ def test_code_links_from_comments_are_normalized(env, server, cli):
     assert cli("sync", "-q").code == 0
     links = cli("show", "2611.00042", "--json").json()["code_links"]
     assert links == ["https://github.com/org/repo", "https://org.github.io/repo"]
+
+
+def test_requests_are_spaced_by_delay_seconds(env, server, cli):
+    env.configure(arxiv={"page_size": 2, "delay_seconds": 0.4})
+    entries = make_entries(6, newest=NOW - timedelta(hours=1))
+    serve_pages(server, entries, 2)
+    assert cli("sync", "-q").code == 0
+    gaps = [b - a for a, b in zip(server.request_times, server.request_times[1:], strict=False)]
+    assert len(gaps) == 2
+    assert min(gaps) >= 0.38
+
+
+def test_verbose_logs_each_request(env, server, cli):
+    serve_pages(server, make_entries(1, newest=NOW), 200)
+    result = cli("sync", "-v")
+    assert result.code == 0
+    requests = [line for line in result.err.splitlines() if "arxiv: GET http://127.0.0.1" in line]
+    assert len(requests) == 1
+    assert "search_query=cat%3Acs.CL" in requests[0]

@@ -71,6 +71,7 @@ class FakeServer:
     def __init__(self, empty_hub: bool = True) -> None:
         self.routes: list[Route] = []
         self.requests: list[str] = []
+        self.request_times: list[float] = []  # time.monotonic() of each request
         self.unmatched: list[str] = []
         self.empty_hub = empty_hub
         self.empty_hub_requests: list[str] = []
@@ -162,6 +163,7 @@ class FakeServer:
             return
         with self.lock:
             self.requests.append(handler.path)
+            self.request_times.append(time.monotonic())
         reply = self._pick(parts.path, params)
         if reply is None:
             with self.lock:
