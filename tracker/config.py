@@ -63,12 +63,41 @@ class TrialConfig(_Section):
     allow_pickle: bool = False
 
 
+class SavedSearch(_Section):
+    """A saved search: a full-text query with optional filters, watched by the digest."""
+
+    name: str = ""
+    query: str = ""
+    category: str | None = None
+    author: str | None = None
+
+
+class WatchConfig(_Section):
+    searches: tuple[SavedSearch, ...] = ()
+    authors: tuple[str, ...] = ()
+    categories: tuple[str, ...] = ()
+    tasks: tuple[str, ...] = ()
+    datasets: tuple[str, ...] = ()
+    organisations: tuple[str, ...] = ()
+    model_downloads: int = Field(1000, ge=0)
+    papers_per_watch: int = Field(10, ge=1)
+    first_digest_days: int = Field(1, ge=1)
+
+
+class RecommendConfig(_Section):
+    pool: int = Field(20000, ge=100)
+    days: int = Field(14, ge=1)
+    embedding_model: str = "sentence-transformers/all-MiniLM-L6-v2"
+
+
 class Config(_Section):
     database: DatabaseConfig = DatabaseConfig()
     arxiv: ArxivConfig = ArxivConfig()
     hub: HubConfig = HubConfig()
     search: SearchConfig = SearchConfig()
     trial: TrialConfig = TrialConfig()
+    watch: WatchConfig = WatchConfig()
+    recommend: RecommendConfig = RecommendConfig()
     # The folder relative paths resolve against (the config file's folder).
     base_dir: Path = Field(default=REPO_ROOT, exclude=True)
     source: str = Field(default="built-in defaults", exclude=True)
@@ -102,6 +131,8 @@ SECTIONS: dict[str, type[_Section]] = {
     "hub": HubConfig,
     "search": SearchConfig,
     "trial": TrialConfig,
+    "watch": WatchConfig,
+    "recommend": RecommendConfig,
 }
 
 

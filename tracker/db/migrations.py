@@ -21,6 +21,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     MetaData,
     String,
     Table,
@@ -249,10 +250,45 @@ def m003_trials(conn: Connection) -> None:
     md.create_all(conn)
 
 
+def m004_watchlists_digest(conn: Connection) -> None:
+    md = MetaData()
+    Table("papers", md, Column("id", Integer, primary_key=True))
+    Table(
+        "watches",
+        md,
+        Column("id", Integer, primary_key=True),
+        Column("kind", String, nullable=False),
+        Column("value", String, nullable=False),
+        Column("name", String, nullable=False),
+        Column("category", String, nullable=False),
+        Column("author", String, nullable=False),
+        Column("created_at", UTC_DATETIME),
+        UniqueConstraint("kind", "value", "category", "author", name="uq_watches_identity"),
+    )
+    Table(
+        "digest_state",
+        md,
+        Column("key", String, primary_key=True),
+        Column("last_digest", UTC_DATETIME),
+        Column("snapshot", Text, nullable=False, server_default="{}"),
+    )
+    Table(
+        "paper_embeddings",
+        md,
+        Column("paper_id", Integer, _fk("papers.id"), primary_key=True),
+        Column("model", String, primary_key=True),
+        Column("dim", Integer, nullable=False),
+        Column("vector", LargeBinary, nullable=False),
+        Column("created_at", UTC_DATETIME),
+    )
+    md.create_all(conn)
+
+
 MIGRATIONS: list[Migration] = [
     m001_create_papers,
     m002_hub_models_results,
     m003_trials,
+    m004_watchlists_digest,
 ]
 
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import BigInteger, Column, Index, Text, UniqueConstraint
+from sqlalchemy import BigInteger, Column, Index, LargeBinary, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 
@@ -237,3 +237,48 @@ class Trial(SQLModel, table=True):
     )
     ok: bool = True
     error: str = ""
+
+
+# --- Watchlists, digest state, embeddings (migration m004) ---
+
+
+class Watch(SQLModel, table=True):
+    """A watchlist entry the user added with `tracker watch add` (user data)."""
+
+    __tablename__ = "watches"
+    __table_args__ = (
+        UniqueConstraint("kind", "value", "category", "author", name="uq_watches_identity"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    # search, author, category, task, dataset, organisation
+    kind: str
+    # The query, name or id watched.
+    value: str
+    name: str = ""
+    # Filters of a saved search ('' when none).
+    category: str = ""
+    author: str = ""
+    created_at: datetime | None = None
+
+
+class DigestState(SQLModel, table=True):
+    """When the last digest ran and the facts it reported (a JSON snapshot)."""
+
+    __tablename__ = "digest_state"
+
+    key: str = Field(primary_key=True)
+    last_digest: datetime | None = None
+    snapshot: str = Field(default="{}", sa_column=Column(Text, nullable=False, server_default="{}"))
+
+
+class PaperEmbedding(SQLModel, table=True):
+    """A paper's title+abstract embedding (float32 bytes), computed once per model."""
+
+    __tablename__ = "paper_embeddings"
+
+    paper_id: int = Field(foreign_key="papers.id", primary_key=True, ondelete="CASCADE")
+    model: str = Field(primary_key=True)
+    dim: int
+    vector: bytes = Field(sa_column=Column(LargeBinary, nullable=False))
+    created_at: datetime | None = None
