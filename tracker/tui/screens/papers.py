@@ -219,6 +219,8 @@ class PapersScreen(PaperActions):
         if self._detail_timer is not None:
             self._detail_timer.stop()
         arxiv_id = message.paper.arxiv_id
+        if self.paper_detail is not None and self.paper_detail["arxiv_id"] == arxiv_id:
+            return  # a page came or went around the same paper: nothing to redraw
         self._detail_timer = self.set_timer(DETAIL_DELAY, lambda: self.load_detail(arxiv_id))
 
     def on_paper_table_paper_selected(self, message: PaperTable.PaperSelected) -> None:

@@ -1,0 +1,289 @@
+"""TUI benchmark: start-up to first rows painted, keystroke-to-list p95, memory while scrolling.
+
+    .venv/bin/python benchmarks/bench_tui.py              # 200k and 1M papers
+    .venv/bin/python benchmarks/bench_tui.py --sizes 200000
+
+Databases are generated once (raw sqlite3 executemany into the schema that
+open_database creates, then an FTS5 'rebuild') and cached in benchmarks/out/.
+Start-up runs the real app in a child process on a pseudo-terminal (120x36): the
+clock starts just before the process is spawned and stops when the app reports
+that the first page of rows is in the table and the screen has refreshed.
+Keystrokes and scrolling run in-process with App.run_test (headless).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import fcntl
+import os
+import pty
+import random
+import sqlite3
+import statistics
+import struct
+import subprocess
+import sys
+import termios
+import threading
+import time
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+OUT = ROOT / "benchmarks" / "out"
+sys.path.insert(0, str(ROOT))
+
+WORDS = (
+    "attention transformer language model vision graph neural network diffusion "
+    "reinforcement learning policy gradient contrastive self supervised benchmark dataset "
+    "retrieval augmented generation speech recognition translation summarization robust "
+    "adversarial federated privacy efficient sparse mixture experts quantization pruning "
+    "distillation alignment reasoning chain thought agent planning embedding token "
+    "segmentation detection convolutional recurrent optimization stochastic bayesian "
+    "kernel causal inference multimodal audio video image text protein molecule physics"
+).split()
+CATEGORIES = ["cs.CL", "cs.LG", "cs.CV", "cs.AI", "stat.ML", "cs.RO", "eess.AS", "cs.IR"]
+
+
+def _vocab(rng: random.Random) -> list[str]:
+    syllables = ["ka", "lo", "mi", "ne", "ru", "ta", "ve", "zo", "qui", "dra", "fen", "sol"]
+    made = {"".join(rng.choice(syllables) for _ in range(rng.randint(2, 4))) for _ in range(6000)}
+    return WORDS * 20 + sorted(made)
+
+
+def generate(n: int) -> Path:
+    """A papers database with n papers (cached)."""
+    from tracker.db.engine import open_database
+
+    OUT.mkdir(parents=True, exist_ok=True)
+    path = OUT / f"papers-{n}.db"
+    if path.exists():
+        return path
+    tmp = path.with_suffix(".tmp.db")
+    tmp.unlink(missing_ok=True)
+    open_database(f"sqlite:///{tmp}").dispose()
+    rng = random.Random(n)
+    vocab = _vocab(rng)
+    started = time.monotonic()
+    conn = sqlite3.connect(tmp)
+    conn.execute("PRAGMA journal_mode = OFF")
+    conn.execute("PRAGMA synchronous = OFF")
+    base = datetime(2015, 1, 1, tzinfo=UTC)
+    step = (datetime(2026, 11, 1, tzinfo=UTC) - base) / n
+    chunk = 50_000
+    for start in range(0, n, chunk):
+        papers, cats, links = [], [], []
+        for i in range(start, min(start + chunk, n)):
+            pid = i + 1
+            when = (base + step * i + timedelta(seconds=rng.randint(0, 59))).strftime(
+                "%Y-%m-%d %H:%M:%S.000000"
+            )
+            title = " ".join(rng.choice(vocab) for _ in range(rng.randint(6, 14))).capitalize()
+            abstract = " ".join(rng.choice(vocab) for _ in range(rng.randint(60, 110))) + "."
+            authors = ", ".join(
+                f"{rng.choice(vocab).capitalize()} {rng.choice(vocab).capitalize()}"
+                for _ in range(rng.randint(1, 6))
+            )
+            cat = rng.choice(CATEGORIES)
+            papers.append(
+                (
+                    pid,
+                    f"{15 + i // 1_000_000:02d}{(i // 100_000) % 10:02d}.{i % 100_000:05d}",
+                    1,
+                    title,
+                    abstract,
+                    authors,
+                    cat,
+                    when,
+                    when,
+                    0,
+                    rng.choice((0, 0, 0, 1, 5, 40)),
+                    0,
+                    when,
+                    when,
+                )
+            )
+            cats.append((pid, cat))
+            if rng.random() < 0.3:
+                cats.append((pid, rng.choice([c for c in CATEGORIES if c != cat])))
+            if rng.random() < 0.2:
+                links.append((pid, f"https://github.com/example/repo{pid}", "comment"))
+        conn.executemany(
+            "INSERT INTO papers (id, arxiv_id, version, title, abstract, authors, primary_category,"
+            " published, updated, withdrawn, upvotes, is_stub, first_seen, last_synced)"
+            " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+            papers,
+        )
+        conn.executemany("INSERT INTO paper_categories (paper_id, category) VALUES (?, ?)", cats)
+        conn.executemany("INSERT INTO code_links (paper_id, url, source) VALUES (?, ?, ?)", links)
+        conn.commit()
+        print(f"  {min(start + chunk, n):,} papers written", file=sys.stderr)
+    conn.execute("INSERT INTO papers_fts(papers_fts) VALUES ('rebuild')")
+    conn.commit()
+    conn.execute("ANALYZE")
+    conn.close()
+    tmp.rename(path)
+    print(f"generated {path.name} in {time.monotonic() - started:.0f} s", file=sys.stderr)
+    return path
+
+
+CHILD = r"""
+import sys, time
+from tracker import cli  # the same imports as the `tracker` command
+from tracker.config import load_config
+from tracker.tui.app import TrackerApp
+out, url = sys.argv[1], sys.argv[2]  # argv[3]: the config file
+app = None
+def painted():
+    with open(out, "w") as handle:
+        handle.write(repr(time.time()))
+    app.exit()
+app = TrackerApp(load_config(sys.argv[3]), url, on_first_rows=painted)
+app.run()
+"""
+
+
+def config_file(db: Path) -> Path:
+    """A private config (the repository's config.toml may be mid-edit), offline endpoints."""
+    path = OUT / "bench-config.toml"
+    path.write_text(
+        f'[database]\nurl = "sqlite:///{db}"\n'
+        '[arxiv]\napi_url = "http://127.0.0.1:9/api/query"\n'
+        '[hub]\nendpoint = "http://127.0.0.1:9"\n',
+        encoding="utf-8",
+    )
+    return path
+
+
+def startup_ms(db: Path) -> float:
+    """Process spawn -> first page of rows painted, on a 120x36 pseudo-terminal."""
+    marker = OUT / "first-rows.txt"
+    marker.unlink(missing_ok=True)
+    master, slave = pty.openpty()
+    fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 36, 120, 0, 0))
+    env = dict(os.environ, TERM="xterm-256color", COLUMNS="120", LINES="36")
+
+    def drain() -> None:
+        try:
+            while os.read(master, 65536):
+                pass
+        except OSError:
+            pass
+
+    threading.Thread(target=drain, daemon=True).start()
+    started = time.time()
+    proc = subprocess.Popen(
+        [sys.executable, "-c", CHILD, str(marker), f"sqlite:///{db}", str(config_file(db))],
+        stdin=slave,
+        stdout=slave,
+        stderr=slave,
+        env=env,
+        cwd=ROOT,
+        close_fds=True,
+    )
+    try:
+        proc.wait(timeout=60)
+    finally:
+        os.close(slave)
+        os.close(master)
+    if not marker.exists():
+        raise RuntimeError(f"the app did not report first rows (exit {proc.returncode})")
+    return (float(marker.read_text()) - started) * 1000
+
+
+def rss_mb() -> float:
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    return 0.0
+
+
+QUERIES = ["attention", "graph neural", "diffusion model", "speech", "transformer vision"]
+
+
+async def interactive(db: Path, scroll_pages: int) -> dict[str, object]:
+    from tracker.config import load_config
+    from tracker.tui.app import TrackerApp
+    from tracker.tui.screens.papers import PapersScreen
+
+    app = TrackerApp(load_config(config_file(db)), f"sqlite:///{db}")
+    latencies: list[float] = []
+    async with app.run_test(size=(120, 36)) as pilot:
+        while not (isinstance(app.screen, PapersScreen) and app.screen.shown):
+            await asyncio.sleep(0.005)
+        screen = app.screen
+        search = screen.query_one("#search")
+        for query in QUERIES:
+            search.focus()
+            search.value = ""
+            await pilot.pause()
+            while screen.shown.text != "":
+                await asyncio.sleep(0.001)
+            typed = ""
+            for ch in query:
+                typed += ch
+                t0 = time.perf_counter()
+                await pilot.press("space" if ch == " " else ch)
+                while screen.shown.text != typed:
+                    await asyncio.sleep(0.001)
+                await pilot.pause()  # the refresh that paints it
+                latencies.append((time.perf_counter() - t0) * 1000)
+        search.value = ""
+        while screen.shown.text != "":
+            await asyncio.sleep(0.001)
+        table = screen.query_one("#paper-table")
+        table.focus()
+        before = rss_mb()
+        samples = []
+        t0 = time.perf_counter()
+        for page in range(scroll_pages):
+            table.move_cursor(row=len(table.rows_shown) - 1)
+            await pilot.press("j")
+            while table.waiting:
+                await asyncio.sleep(0.001)
+            if page % 25 == 0:
+                samples.append(rss_mb())
+        seconds = time.perf_counter() - t0
+        rows = table.first_offset + len(table.rows_shown)
+    latencies.sort()
+    return {
+        "keystrokes": len(latencies),
+        "key_p50_ms": statistics.median(latencies),
+        "key_p95_ms": latencies[int(len(latencies) * 0.95) - 1],
+        "key_max_ms": latencies[-1],
+        "rss_before_scroll_mb": before,
+        "rss_samples_mb": [round(s) for s in samples],
+        "rss_after_scroll_mb": rss_mb(),
+        "rows_scrolled": rows,
+        "scroll_seconds": seconds,
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", type=int, nargs="+", default=[200_000, 1_000_000])
+    parser.add_argument("--runs", type=int, default=5, help="start-up runs per size")
+    parser.add_argument("--scroll-pages", type=int, default=300)
+    args = parser.parse_args()
+    for n in args.sizes:
+        db = generate(n)
+        times = [startup_ms(db) for _ in range(args.runs)]
+        stats = asyncio.run(interactive(db, args.scroll_pages))
+        print(f"\n{n:,} papers ({db.stat().st_size / 1e6:,.0f} MB)")
+        print(
+            f"  start-up to first rows: first {times[0]:.0f} ms, median {statistics.median(times):.0f} ms, max {max(times):.0f} ms"
+        )
+        print(
+            f"  keystroke -> list updated: p50 {stats['key_p50_ms']:.1f} ms, p95 {stats['key_p95_ms']:.1f} ms,"
+            f" max {stats['key_max_ms']:.1f} ms over {stats['keystrokes']} keys"
+        )
+        print(
+            f"  scrolling {stats['rows_scrolled']:,} rows in {stats['scroll_seconds']:.1f} s: RSS "
+            f"{stats['rss_before_scroll_mb']:.0f} MB before, {stats['rss_after_scroll_mb']:.0f} MB after "
+            f"(every 25 pages: {stats['rss_samples_mb']})"
+        )
+
+
+if __name__ == "__main__":
+    main()
