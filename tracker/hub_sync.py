@@ -205,7 +205,7 @@ class HubSync:
         for r in records:
             old = before.get(r.repo_id)
             fetched = _aware(old.fetched_at) if old is not None else None
-            if fetched is None:
+            if old is None or fetched is None:
                 todo.append(r.repo_id)
             elif self.now - fetched >= refresh and (r.sha is None or r.sha != old.sha):
                 todo.append(r.repo_id)

@@ -191,8 +191,15 @@ def upsert_models(
             if getattr(record, attr) is not None
         }
         if repo_id not in stored:
-            row = {**_MODEL_DEFAULTS, "parameters": None, "created_at": None, "last_modified": None}
-            fresh.append(row | known | {"repo_id": repo_id, "fetched_at": now if fetched else None})
+            base = {
+                **_MODEL_DEFAULTS,
+                "parameters": None,
+                "created_at": None,
+                "last_modified": None,
+            }
+            fresh.append(
+                base | known | {"repo_id": repo_id, "fetched_at": now if fetched else None}
+            )
             continue
         old = stored[repo_id]
         diff = {col: v for col, v in known.items() if getattr(old, col) != v}

@@ -194,14 +194,16 @@ def list_tasks(conn: Connection, *, modality: str | None = None) -> list[dict[st
             f"--modality: '{modality}' is not a modality.",
             hint=f"Use one of: {', '.join(MODALITIES)}.",
         )
-    models = dict(
+    models: dict[str, int] = dict(
         conn.execute(select(M.c.pipeline_tag, func.count()).group_by(M.c.pipeline_tag)).all()
     )
-    results = dict(conn.execute(select(R.c.task_id, func.count()).group_by(R.c.task_id)).all())
+    results: dict[str, int] = dict(
+        conn.execute(select(R.c.task_id, func.count()).group_by(R.c.task_id)).all()
+    )
     query = select(T)
     if modality:
         query = query.where(T.c.modality == modality.lower())
-    rows = conn.execute(query).all()
+    rows = list(conn.execute(query).all())
     order = {m: i for i, m in enumerate(MODALITIES)}
     rows.sort(key=lambda t: (order.get(t.modality, len(order)), t.id))
     return [
@@ -241,8 +243,8 @@ def list_datasets(conn: Connection, *, task: str | None = None) -> list[dict[str
         result_count[did] += 1
         if tid:
             tasks[did].add(tid)
-    names = dict(conn.execute(select(D.c.id, D.c.name)).all())
-    out = [
+    names: dict[str, str] = dict(conn.execute(select(D.c.id, D.c.name)).all())
+    out: list[dict[str, Any]] = [
         {
             "id": did,
             "name": names.get(did) or did,

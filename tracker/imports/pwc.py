@@ -26,7 +26,7 @@ from tracker.db.papers import add_code_links, ensure_stubs
 from tracker.errors import UsageError
 from tracker.ids import try_parse_arxiv_id
 from tracker.records import ResultRecord
-from tracker.sources.hub_records import parse_number
+from tracker.sources.hub_records import as_dict, parse_number
 
 SOURCE = "pwc-archive"
 _SPLITS = {
@@ -132,7 +132,7 @@ def parse(tasks: list[dict[str, Any]]) -> Archive:
 def _rows(
     archive: Archive, task_id: str, task_name: str, name: str, config: str, record: dict[str, Any]
 ) -> None:
-    sota = record.get("sota") if isinstance(record.get("sota"), dict) else {}
+    sota = as_dict(record.get("sota"))
     seen: dict[tuple[str, str], str | None] = {}  # (method, metric) -> its paper
     for row in sota.get("rows") or []:
         if not isinstance(row, dict):
@@ -145,7 +145,7 @@ def _rows(
             url = link.get("url") if isinstance(link, dict) else link
             if arxiv_id and isinstance(url, str) and url.startswith("http"):
                 archive.code_links.append((arxiv_id, url))
-        metrics = row.get("metrics") if isinstance(row.get("metrics"), dict) else {}
+        metrics = as_dict(row.get("metrics"))
         for metric_name, raw in metrics.items():
             value = parse_number(raw)
             if value is None or not method:

@@ -36,7 +36,7 @@ from huggingface_hub.errors import (
     OfflineModeIsEnabled,
     RepositoryNotFoundError,
 )
-from huggingface_hub.utils import (
+from huggingface_hub.utils import (  # type: ignore[attr-defined]
     build_hf_headers,
     get_session,
     hf_raise_for_status,
@@ -267,7 +267,7 @@ class HubSource:
             self.sleep(wait)
             attempt += 1
 
-    def _get(self, url: str, params: list[tuple[str, str]] | None) -> httpx2.Response:
+    def _get(self, url: str, params: Any) -> httpx2.Response:
         log.info("GET %s", url)
         response = get_session().get(
             url,

@@ -24,7 +24,7 @@ def listing_record(item: Any) -> ModelRecord | None:
     if not isinstance(item, dict) or not item.get("id"):
         return None
     try:
-        return model_record(ModelInfo(**item), detailed=False)
+        return model_record(ModelInfo(**item), detailed=False)  # type: ignore[no-untyped-call]
     except (TypeError, ValueError, KeyError) as exc:
         log.warning("skipping unreadable listing item %r: %s", item.get("id"), exc)
         return None
@@ -86,8 +86,8 @@ def model_record(info: ModelInfo, *, detailed: bool) -> ModelRecord:
     repo_id = info.id
     results = parse_model_index(info.model_index, repo_id) if detailed else []
     if detailed and not results and card is not None and getattr(card, "eval_results", None):
-        results = [_from_eval_result(e, repo_id) for e in card.eval_results or []]
-        results = [r for r in results if r is not None]
+        read = [_from_eval_result(e, repo_id) for e in card.eval_results or []]
+        results = [r for r in read if r is not None]
     return ModelRecord(
         repo_id=repo_id,
         author=info.author or (repo_id.split("/")[0] if "/" in repo_id else None),
@@ -135,6 +135,10 @@ def parse_number(value: Any) -> float | None:
         return None
 
 
+def as_dict(value: Any) -> dict[str, Any]:
+    return value if isinstance(value, dict) else {}
+
+
 def _text(value: Any) -> str:
     return str(value).strip() if value is not None and not isinstance(value, dict | list) else ""
 
@@ -150,8 +154,8 @@ def parse_model_index(raw: Any, repo_id: str) -> list[ResultRecord]:
         for result in entry.get("results") or []:
             if not isinstance(result, dict):
                 continue
-            task = result.get("task") if isinstance(result.get("task"), dict) else {}
-            dataset = result.get("dataset") if isinstance(result.get("dataset"), dict) else {}
+            task = as_dict(result.get("task"))
+            dataset = as_dict(result.get("dataset"))
             for metric in result.get("metrics") or []:
                 if not isinstance(metric, dict):
                     continue
@@ -204,7 +208,7 @@ def daily_record(item: Any) -> DailyPaperRecord | None:
     """A daily papers item -> DailyPaperRecord; None without an arXiv id."""
     if not isinstance(item, dict):
         return None
-    paper = item.get("paper") if isinstance(item.get("paper"), dict) else item
+    paper = as_dict(item.get("paper")) or item
     parsed = try_parse_arxiv_id(_text(paper.get("id")))
     if parsed is None:
         return None
