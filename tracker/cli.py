@@ -131,6 +131,7 @@ COMMAND_MODULES = [
     "tracker.commands.sync_cmd",
     "tracker.commands.papers_cmd",
     "tracker.commands.demo_cmd",
+    "tracker.commands.snapshot_cmd",
     "tracker.commands.hub_cmd",
     "tracker.commands.trial_cmd",
 ]

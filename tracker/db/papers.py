@@ -118,8 +118,14 @@ def _row(record: PaperRecord, now: datetime) -> dict[str, Any]:
     }
 
 
-def upsert_papers(conn: Connection, records: Sequence[PaperRecord], now: datetime) -> UpsertResult:
-    """Insert new papers, update those with a newer version; return what happened."""
+def upsert_papers(
+    conn: Connection, records: Sequence[PaperRecord], now: datetime, *, index: bool = True
+) -> UpsertResult:
+    """Insert new papers, update those with a newer version; return what happened.
+
+    index=False leaves the full-text index alone, for bulk loads that rebuild it
+    once at the end (fulltext.rebuild).
+    """
     result = UpsertResult()
     # The last record of an id wins within one batch (a feed can repeat an entry).
     by_id = {r.arxiv_id: r for r in records}
@@ -186,7 +192,7 @@ def upsert_papers(conn: Connection, records: Sequence[PaperRecord], now: datetim
         result.new = len(fresh)
         result.new_ids = [r.arxiv_id for r in fresh]
 
-    if changed:
+    if changed and index:
         old_index = [
             (
                 stored[r.arxiv_id].id,
@@ -198,6 +204,7 @@ def upsert_papers(conn: Connection, records: Sequence[PaperRecord], now: datetim
             if not stored[r.arxiv_id].is_stub
         ]
         fulltext.unindex_rows(conn, old_index)
+    if changed:
         rows = [_row(r, now) | {"pid": stored[r.arxiv_id].id} for r in changed]
         conn.execute(
             update(PAPERS)
@@ -212,7 +219,7 @@ def upsert_papers(conn: Connection, records: Sequence[PaperRecord], now: datetim
         result.ids[aid] = row.id
 
     touched = fresh + changed
-    if touched:
+    if touched and index:
         fulltext.index_rows(
             conn,
             [
@@ -220,6 +227,7 @@ def upsert_papers(conn: Connection, records: Sequence[PaperRecord], now: datetim
                 for r in touched
             ],
         )
+    if touched:
         _replace_authors(conn, touched, result.ids, replace=bool(changed))
         _replace_categories(conn, touched, result.ids, replace=bool(changed))
         add_code_links(

@@ -1,0 +1,173 @@
+"""tracker import arxiv-snapshot: parsing, broken lines, resume, merge with sync, kills."""
+
+from __future__ import annotations
+
+import gzip
+import json
+import os
+import random
+import signal
+import subprocess
+import sys
+import time
+
+import pytest
+from sqlalchemy import func, select, text
+
+from tracker.db.engine import open_database
+from tracker.db.models import Paper, PaperAuthor
+from tracker.imports.arxiv_snapshot import import_snapshot
+
+
+def snapshot_line(i: int, version: int = 1, category: str = "cs.LG") -> str:
+    versions = [
+        {"version": f"v{v}", "created": f"Mon, {v} Apr 2024 10:00:00 GMT"}
+        for v in range(1, version + 1)
+    ]
+    return json.dumps(
+        {
+            "id": f"2404.{i:05d}",
+            "authors": "Ada Lovelace, Émile Borel",
+            "title": f"Paper {i} on\n  sparse attention",
+            "comments": "Code: https://github.com/ada/sparse",
+            "journal-ref": None,
+            "doi": None,
+            "categories": f"{category} stat.ML",
+            "abstract": f"  Abstract {i} with $\\alpha$-entmax.\n",
+            "versions": versions,
+            "update_date": "2024-04-10",
+            "authors_parsed": [["Lovelace", "Ada", ""], ["Borel", "Émile", ""]],
+        }
+    )
+
+
+def write_lines(path, lines, gz=False):
+    data = ("\n".join(lines) + "\n").encode()
+    path.write_bytes(gzip.compress(data) if gz else data)
+    return path
+
+
+def papers(env):
+    engine = open_database(f"sqlite:///{env.db_path}")
+    with engine.connect() as conn:
+        n = conn.execute(select(func.count()).select_from(Paper.__table__)).scalar()
+        authors = conn.execute(select(func.count()).select_from(PaperAuthor.__table__)).scalar()
+        fts = conn.execute(
+            text("SELECT count(*) FROM papers_fts WHERE papers_fts MATCH 'entmax'")
+        ).scalar()
+        ok = conn.execute(text("PRAGMA integrity_check")).scalar()
+    engine.dispose()
+    return n, authors, fts, ok
+
+
+def test_real_snapshot_lines(shared, cli):
+    path = shared / "arxiv" / "kaggle_arxiv-metadata-oai-snapshot_first20.jsonl"
+    result = cli("import", "arxiv-snapshot", str(path), "--json")
+    assert result.code == 0, result.err
+    assert result.json()["new"] == 20
+    assert result.json()["broken_lines"] == 0
+    paper = cli("show", "0704.0001", "--json").json()
+    assert paper["title"] == (
+        "Calculation of prompt diphoton production cross sections at Tevatron and LHC energies"
+    )
+    assert paper["authors"][:2] == ["C. Balázs", "E. L. Berger"]
+    assert paper["version"] == 2
+    assert paper["published"] == "2007-04-02T19:18:42Z"
+    assert paper["doi"] == "10.1103/PhysRevD.76.013009"
+    assert cli("search", "diphoton", "--json").json()[0]["arxiv_id"] == "0704.0001"
+
+
+def test_broken_lines_are_reported_and_the_rest_imported(env, cli, tmp_path):
+    lines = [snapshot_line(1), '{"id": "2404.00002", "title": ', "[1, 2]", snapshot_line(4), "{}"]
+    path = write_lines(tmp_path / "s.json.gz", lines, gz=True)
+    result = cli("import", "arxiv-snapshot", str(path))
+    assert result.code == 0
+    assert result.err.splitlines()[0].startswith(
+        "import: 2 new, 0 updated, 0 filtered, 3 broken lines in "
+    )
+    assert result.err.splitlines()[1:] == [
+        "  line 2: not valid JSON (Expecting value at character 32)",
+        "  line 3: not a JSON object",
+        "  line 5: no id",
+    ]
+    n, authors, fts, ok = papers(env)
+    assert (n, authors, fts, ok) == (2, 4, 2, "ok")
+    shown = cli("show", "2404.00001", "--json").json()
+    assert shown["title"] == "Paper 1 on sparse attention"
+    assert shown["code_links"] == ["https://github.com/ada/sparse"]
+
+
+def test_rerun_skips_what_is_stored_and_category_filter(env, cli, tmp_path):
+    lines = [snapshot_line(i, category="cs.LG" if i % 2 else "math.CO") for i in range(1, 11)]
+    path = write_lines(tmp_path / "s.jsonl", lines)
+    first = cli("import", "arxiv-snapshot", str(path), "--category", "cs.", "--json").json()
+    assert (first["new"], first["filtered"]) == (5, 5)
+    again = cli("import", "arxiv-snapshot", str(path), "--json").json()
+    assert (again["new"], again["skipped_lines"]) == (0, 10)
+
+
+def test_merges_with_synced_papers_newer_version_wins(env, cli, tmp_path):
+    write_lines(tmp_path / "a.jsonl", [snapshot_line(1, version=3)])
+    write_lines(tmp_path / "b.jsonl", [snapshot_line(1, version=1), snapshot_line(2, version=2)])
+    assert cli("import", "arxiv-snapshot", str(tmp_path / "a.jsonl")).code == 0
+    result = cli("import", "arxiv-snapshot", str(tmp_path / "b.jsonl"), "--json").json()
+    assert (result["new"], result["updated"]) == (1, 0)
+    assert cli("show", "2404.00001", "--json").json()["version"] == 3
+    write_lines(tmp_path / "c.jsonl", [snapshot_line(2, version=4), snapshot_line(3)])
+    result = cli("import", "arxiv-snapshot", str(tmp_path / "c.jsonl"), "--json").json()
+    assert (result["new"], result["updated"]) == (1, 1)
+    n, _, fts, _ = papers(env)
+    assert (n, fts) == (3, 3)
+
+
+def test_interrupted_import_resumes_and_rebuilds_the_index(env, tmp_path):
+    path = write_lines(tmp_path / "s.jsonl", [snapshot_line(i) for i in range(1, 51)])
+    engine = open_database(f"sqlite:///{env.db_path}")
+
+    def crash(done: int, total: int, stored: int) -> None:
+        if stored >= 20:
+            raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        import_snapshot(engine, path, progress=crash, batch_size=10)
+    n, _, fts, _ = papers(env)
+    assert (n, fts) == (20, 0)  # rows committed, index not yet rebuilt
+    report = import_snapshot(engine, path, batch_size=10)
+    assert (report.skipped_lines, report.new) == (20, 30)
+    engine.dispose()
+    assert papers(env) == (50, 100, 50, "ok")
+
+
+def test_missing_file_is_a_usage_error(cli, tmp_path):
+    result = cli("import", "arxiv-snapshot", str(tmp_path / "nope.json"))
+    assert result.code == 2
+    assert result.err.startswith(f"Error: {tmp_path / 'nope.json'}: no such file.")
+
+
+def test_sigkill_during_import_then_rerun(env, tmp_path):
+    total = 6000
+    path = write_lines(tmp_path / "s.jsonl", [snapshot_line(i) for i in range(1, total + 1)])
+    rng = random.Random(11)
+    kills = 0
+    for _ in range(12):
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "tracker", "import", "arxiv-snapshot", str(path)],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            env=os.environ.copy(),
+        )
+        time.sleep(rng.uniform(0.6, 2.0))
+        if proc.poll() is None:
+            proc.send_signal(signal.SIGKILL)
+            kills += 1
+        proc.wait(timeout=60)
+    assert kills >= 8
+    final = subprocess.run(
+        [sys.executable, "-m", "tracker", "import", "arxiv-snapshot", str(path)],
+        capture_output=True,
+        text=True,
+        env=os.environ.copy(),
+        timeout=120,
+    )
+    assert final.returncode == 0, final.stderr
+    assert papers(env) == (total, 2 * total, total, "ok")
