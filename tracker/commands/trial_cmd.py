@@ -61,7 +61,7 @@ def _example(task: str) -> str:
 
 @click.command("try")
 @click.argument("model")
-@click.argument("inputs", nargs=-1)
+@click.argument("inputs", nargs=-1, metavar="[INPUT]...")
 @click.option(
     "--input",
     "input_file",
