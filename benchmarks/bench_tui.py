@@ -265,15 +265,18 @@ def main() -> None:
     parser.add_argument("--sizes", type=int, nargs="+", default=[200_000, 1_000_000])
     parser.add_argument("--runs", type=int, default=5, help="start-up runs per size")
     parser.add_argument("--scroll-pages", type=int, default=300)
+    parser.add_argument("--startup-only", action="store_true")
     args = parser.parse_args()
     for n in args.sizes:
         db = generate(n)
         times = [startup_ms(db) for _ in range(args.runs)]
-        stats = asyncio.run(interactive(db, args.scroll_pages))
         print(f"\n{n:,} papers ({db.stat().st_size / 1e6:,.0f} MB)")
         print(
             f"  start-up to first rows: first {times[0]:.0f} ms, median {statistics.median(times):.0f} ms, max {max(times):.0f} ms"
         )
+        if args.startup_only:
+            continue
+        stats = asyncio.run(interactive(db, args.scroll_pages))
         print(
             f"  keystroke -> list updated: p50 {stats['key_p50_ms']:.1f} ms, p95 {stats['key_p95_ms']:.1f} ms,"
             f" max {stats['key_max_ms']:.1f} ms over {stats['keystrokes']} keys"

@@ -203,17 +203,16 @@ async def test_star_read_tag_and_note(make_app, demo_db):
         await wait_for(pilot, lambda: table.current.starred)
         await pilot.press("r")
         await wait_for(pilot, lambda: screen.paper_detail["read"])
+        assert "Marked 1706.03762 read." in [n.message for n in app._notifications]
         await pilot.press("T")
         assert isinstance(app.screen, PromptScreen)
         await pilot.press(*"to-read, rag", "enter")
         await wait_for(pilot, lambda: screen.paper_detail["tags"] == ["rag", "to-read"])
+        assert "Tags of 1706.03762: rag, to-read." in [n.message for n in app._notifications]
         await pilot.press("n")
         assert isinstance(app.screen, NoteScreen)
         await pilot.press(*"See section 3.", "ctrl+s")
         await wait_for(pilot, lambda: screen.paper_detail["note"] == "See section 3.")
-        messages = [n.message for n in app._notifications]
-        assert "Marked 1706.03762 read." in messages
-        assert "Tags of 1706.03762: rag, to-read." in messages
     engine = open_database(demo_db)
     with read_connection(engine) as conn:
         stored = paper_detail(conn, "1706.03762")

@@ -14,8 +14,8 @@ from collections.abc import Callable, Iterable
 from functools import partial
 from typing import Any, ClassVar
 
-from sqlalchemy import func, select
-from sqlalchemy.engine import Engine
+from sqlalchemy import select
+from sqlalchemy.engine import Connection, Engine
 from textual import work
 from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
@@ -43,6 +43,13 @@ from tracker.tui.widgets.paged_table import PagedTable
 TRIAL_SCREEN_MODULE = "tracker.tui.screens.trial"
 
 _KEY_NAMES = {"slash": "/", "question_mark": "?", "escape": "esc", "enter": "enter"}
+
+
+def _any_papers(conn: Connection) -> int:
+    """1 when the database holds a paper, else 0 (a count would scan a million rows)."""
+    P = Paper.__table__
+    query = select(P.c.id).where(P.c.is_stub.is_(False)).limit(1)  # type: ignore[attr-defined]
+    return 0 if conn.execute(query).first() is None else 1
 
 
 def key_label(key: str) -> str:
@@ -103,9 +110,7 @@ class TrackerApp(App[None]):
         try:
             engine = open_database(self.url, create=False)
             with engine.connect() as conn:
-                papers = conn.execute(
-                    select(func.count()).select_from(Paper).where(Paper.is_stub.is_(False))  # type: ignore[arg-type]
-                ).scalar_one()
+                papers = _any_papers(conn)
         except TrackerError as exc:
             self.post_message(DatabaseFailed(exc.message, exc.hint))
             return
@@ -176,10 +181,8 @@ class TrackerApp(App[None]):
             progress=lambda key, fetched: self.post_message(SyncProgressed(key, fetched)),
         )
         with self.engine.connect() as conn:
-            papers = conn.execute(
-                select(func.count()).select_from(Paper).where(Paper.is_stub.is_(False))  # type: ignore[arg-type]
-            ).scalar_one()
-        self.post_message(SyncFinished(report, int(papers)))
+            papers = _any_papers(conn)
+        self.post_message(SyncFinished(report, papers))
 
     def on_sync_progressed(self, message: SyncProgressed) -> None:
         self.sub_title = f"syncing {message.source_key}: {message.fetched} fetched"

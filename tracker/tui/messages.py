@@ -9,7 +9,7 @@ from textual.message import Message
 
 
 class DatabaseOpened(Message):
-    """The database opened (and was upgraded if needed); papers: how many it holds."""
+    """The database opened (and was upgraded if needed); papers: 0 when it holds none."""
 
     def __init__(self, engine: Engine, papers: int) -> None:
         super().__init__()

@@ -120,7 +120,6 @@ class PapersScreen(PaperActions):
     def _start_load(self) -> None:
         self._inflight, self._pending = True, False
         self.load_first_page(self.filters, self.generation)
-        self.count(self.filters, self.generation)
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="papers")
     def load_first_page(self, filters: PaperFilters, generation: int) -> None:
@@ -161,6 +160,9 @@ class PapersScreen(PaperActions):
         self._inflight = False
         if message.page is not None and message.generation == self.generation:
             self.shown = message.page.filters
+            self.total = None
+            # Counting can scan a million rows: only once the rows are on screen.
+            self.count(message.page.filters, message.generation)
             self.query_one(PaperTable).show_page(message.page)
             if message.page.rows:
                 self.tracker.first_rows_shown()
