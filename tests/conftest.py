@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -15,6 +16,30 @@ from tracker.cli import run
 
 REPO = Path(__file__).resolve().parent.parent
 SHARED_FIXTURES = REPO.parent / "shared" / "fixtures"
+# A PostgreSQL database the storage, sync and search tests also run against
+# (scripts/start_postgres.sh, which .ci/run calls, sets it up). Emptied per test.
+POSTGRES_URL = os.environ.get("TRACKER_TEST_POSTGRES_URL")
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    """Tests marked `backends` run once per database: SQLite and PostgreSQL."""
+    if "backend" in metafunc.fixturenames and metafunc.definition.get_closest_marker("backends"):
+        metafunc.parametrize("backend", ["sqlite", "postgresql"], indirect=True)
+
+
+@pytest.fixture
+def backend(request: pytest.FixtureRequest) -> str:
+    return getattr(request, "param", "sqlite")
+
+
+def _empty_postgres(url: str) -> None:
+    from sqlalchemy import create_engine
+
+    engine = create_engine(url)
+    with engine.begin() as conn:
+        conn.exec_driver_sql("DROP SCHEMA public CASCADE")
+        conn.exec_driver_sql("CREATE SCHEMA public")
+    engine.dispose()
 
 
 def _toml_value(value: Any) -> str:
@@ -36,6 +61,11 @@ class Env:
     tmp: Path
     config_path: Path
     sections: dict[str, dict[str, Any]]
+    backend: str = "sqlite"
+
+    @property
+    def url(self) -> str:
+        return str(self.sections["database"]["url"])
 
     @property
     def db_path(self) -> Path:
@@ -53,9 +83,9 @@ class Env:
 
 
 @pytest.fixture(autouse=True)
-def env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Env:
+def env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, backend: str) -> Env:
     """A private config and database; arXiv and the Hub point at a closed local port."""
-    for name in list(__import__("os").environ):
+    for name in list(os.environ):
         if name.startswith("TRACKER_") or name in ("HF_ENDPOINT", "HF_TOKEN"):
             monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("HF_HUB_DISABLE_TELEMETRY", "1")
@@ -75,9 +105,14 @@ def env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Env:
         },
         "hub": {"endpoint": "http://127.0.0.1:9"},
     }
+    if backend == "postgresql":
+        if not POSTGRES_URL:
+            pytest.skip("PostgreSQL variant: TRACKER_TEST_POSTGRES_URL is not set")
+        _empty_postgres(POSTGRES_URL)
+        sections["database"]["url"] = POSTGRES_URL
     config_path = write_config(tmp_path / "config.toml", sections)
     monkeypatch.setenv("TRACKER_CONFIG", str(config_path))
-    return Env(tmp=tmp_path, config_path=config_path, sections=sections)
+    return Env(tmp=tmp_path, config_path=config_path, sections=sections, backend=backend)
 
 
 @pytest.fixture

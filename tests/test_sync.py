@@ -5,12 +5,15 @@ from __future__ import annotations
 import time
 from datetime import UTC, datetime, timedelta
 
+import pytest
 from sqlalchemy import func, select
 
 from tests.support.feeds import Entry, feed_xml, make_entries
 from tests.support.server import Reply
 from tracker.db.engine import open_database
 from tracker.db.models import Paper, PaperAuthor, SyncState
+
+pytestmark = pytest.mark.backends
 
 NOW = datetime.now(UTC).replace(microsecond=0)
 PAGE = {"search_query": "cat:cs.CL"}
@@ -28,7 +31,7 @@ def serve_pages(server, entries, page_size, *, query="cat:cs.CL", faults=None, p
 
 
 def count(env, column=Paper.id):
-    engine = open_database(f"sqlite:///{env.db_path}")
+    engine = open_database(env.url)
     with engine.connect() as conn:
         n = conn.execute(select(func.count(column))).scalar()
     engine.dispose()
@@ -36,7 +39,7 @@ def count(env, column=Paper.id):
 
 
 def state(env, key="arxiv:cat:cs.CL"):
-    engine = open_database(f"sqlite:///{env.db_path}")
+    engine = open_database(env.url)
     with engine.connect() as conn:
         row = conn.execute(
             select(SyncState.__table__).where(SyncState.__table__.c.source_key == key)

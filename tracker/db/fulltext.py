@@ -1,9 +1,13 @@
-"""Full-text index maintenance: SQLite FTS5 over title, abstract and authors.
+"""Full-text index over title, abstract and authors.
 
-The index is an external-content FTS5 table keyed by papers.id. We maintain it
+SQLite: an external-content FTS5 table keyed by papers.id. We maintain it
 ourselves, in bulk, in the same transaction as the rows (no triggers): inserting
 a page of papers costs one executemany into the index, and a changed paper costs
 a 'delete' of its old text plus an insert of the new.
+
+PostgreSQL: a generated, weighted tsvector column (title A, authors B, abstract C)
+with a GIN index; the database keeps it in step by itself, so the maintenance
+functions here do nothing there.
 """
 
 from __future__ import annotations
@@ -22,16 +26,34 @@ WEIGHTS = (10.0, 1.0, 4.0)
 IndexRow = tuple[int, str, str, str]  # (paper id, title, abstract, authors)
 
 
-def _require_sqlite(conn: Connection) -> None:
-    if conn.dialect.name != "sqlite":
-        raise DatabaseError(
-            f"full-text search is not available on {conn.dialect.name} yet.",
-            hint="Use a sqlite:/// database URL.",
-        )
+PG_COLUMN = "search_vector"
+PG_CONFIG = "english"  # stemming, like FTS5's porter tokenizer
+
+
+def _is_sqlite(conn: Connection) -> bool:
+    if conn.dialect.name == "sqlite":
+        return True
+    if conn.dialect.name == "postgresql":
+        return False
+    raise DatabaseError(
+        f"full-text search is not available on {conn.dialect.name}.",
+        hint="Use a sqlite:/// or postgresql+psycopg:// database URL.",
+    )
 
 
 def create_index(conn: Connection) -> None:
-    _require_sqlite(conn)
+    if not _is_sqlite(conn):
+        conn.exec_driver_sql(
+            f"ALTER TABLE papers ADD COLUMN IF NOT EXISTS {PG_COLUMN} tsvector "
+            f"GENERATED ALWAYS AS ("
+            f"setweight(to_tsvector('{PG_CONFIG}', coalesce(title, '')), 'A') || "
+            f"setweight(to_tsvector('{PG_CONFIG}', coalesce(authors, '')), 'B') || "
+            f"setweight(to_tsvector('{PG_CONFIG}', coalesce(abstract, '')), 'C')) STORED"
+        )
+        conn.exec_driver_sql(
+            f"CREATE INDEX IF NOT EXISTS ix_papers_{PG_COLUMN} ON papers USING GIN ({PG_COLUMN})"
+        )
+        return
     conn.exec_driver_sql(
         f"CREATE VIRTUAL TABLE IF NOT EXISTS {FTS_TABLE} USING fts5("
         "title, abstract, authors, content='papers', content_rowid='id', "
@@ -40,7 +62,7 @@ def create_index(conn: Connection) -> None:
 
 
 def index_rows(conn: Connection, rows: Sequence[IndexRow]) -> None:
-    if rows:
+    if rows and _is_sqlite(conn):
         conn.exec_driver_sql(
             f"INSERT INTO {FTS_TABLE}(rowid, title, abstract, authors) VALUES (?, ?, ?, ?)",
             list(rows),
@@ -49,7 +71,7 @@ def index_rows(conn: Connection, rows: Sequence[IndexRow]) -> None:
 
 def unindex_rows(conn: Connection, old_rows: Sequence[IndexRow]) -> None:
     """Remove rows from the index; FTS5 needs the exact text that was indexed."""
-    if old_rows:
+    if old_rows and _is_sqlite(conn):
         conn.exec_driver_sql(
             f"INSERT INTO {FTS_TABLE}({FTS_TABLE}, rowid, title, abstract, authors) "
             "VALUES ('delete', ?, ?, ?, ?)",
@@ -58,8 +80,12 @@ def unindex_rows(conn: Connection, old_rows: Sequence[IndexRow]) -> None:
 
 
 def rebuild(conn: Connection) -> None:
-    conn.exec_driver_sql(f"INSERT INTO {FTS_TABLE}({FTS_TABLE}) VALUES ('rebuild')")
+    if _is_sqlite(conn):
+        conn.exec_driver_sql(f"INSERT INTO {FTS_TABLE}({FTS_TABLE}) VALUES ('rebuild')")
 
 
 def integrity_check(conn: Connection) -> None:
-    conn.execute(text(f"INSERT INTO {FTS_TABLE}({FTS_TABLE}, rank) VALUES ('integrity-check', 1)"))
+    if _is_sqlite(conn):
+        conn.execute(
+            text(f"INSERT INTO {FTS_TABLE}({FTS_TABLE}, rank) VALUES ('integrity-check', 1)")
+        )

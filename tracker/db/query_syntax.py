@@ -31,6 +31,10 @@ _FIELDS = {
 }
 
 
+# The tsvector weights tracker.db.fulltext gives each column on PostgreSQL.
+_WEIGHTS = {"title": "A", "authors": "B", "abstract": "C"}
+
+
 @dataclass(frozen=True)
 class Term:
     words: tuple[str, ...]  # one word, or a phrase
@@ -46,6 +50,15 @@ class Term:
         if self.column:
             expr = f"{{{self.column}}} : {expr}"
         return expr
+
+    def tsquery(self) -> str:
+        """PostgreSQL to_tsquery text: the same meaning, the column as a weight."""
+        weight = _WEIGHTS.get(self.column or "", "")
+        lexemes = []
+        for i, word in enumerate(self.words):
+            marks = ("*" if self.prefix and i == len(self.words) - 1 else "") + weight
+            lexemes.append(f"'{word}'" + (f":{marks}" if marks else ""))
+        return lexemes[0] if len(lexemes) == 1 else "(" + " <-> ".join(lexemes) + ")"
 
 
 @dataclass
@@ -70,6 +83,19 @@ class Query:
         expr = " AND ".join(parts)
         for term in self.excluded:
             expr = f"({expr}) NOT {term.fts5()}"
+        return expr
+
+    def tsquery(self) -> str | None:
+        """The to_tsquery expression, or None when nothing positive was asked."""
+        if not self.groups:
+            return None
+        parts = []
+        for group in self.groups:
+            text = " | ".join(t.tsquery() for t in group)
+            parts.append(f"({text})" if len(group) > 1 else text)
+        expr = " & ".join(parts)
+        for term in self.excluded:
+            expr = f"({expr}) & !{term.tsquery()}"
         return expr
 
     def words(self) -> list[str]:

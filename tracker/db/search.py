@@ -21,7 +21,7 @@ from tracker.db import fulltext
 from tracker.db.papers import PAPERS as P
 from tracker.db.papers import chunks
 from tracker.db.queries import iso
-from tracker.db.query_syntax import parse
+from tracker.db.query_syntax import Query, parse
 
 Sort = Literal["relevance", "date"]
 
@@ -34,7 +34,7 @@ class SearchFilters:
     until: datetime | None = None
 
 
-_NO_FILTER = "p.is_stub = 0"
+_NO_FILTER = "p.is_stub = false"
 
 
 def _filter_sql(filters: SearchFilters, params: dict[str, Any]) -> str:
@@ -47,7 +47,7 @@ def _filter_sql(filters: SearchFilters, params: dict[str, Any]) -> str:
         params["category"] = filters.category
     if filters.author:
         # Substring match on the display list: "vaswani" finds "Ashish Vaswani".
-        clauses.append("p.authors LIKE :author ESCAPE '\\'")
+        clauses.append("lower(p.authors) LIKE lower(:author) ESCAPE '\\'")
         escaped = filters.author.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
         params["author"] = f"%{escaped}%"
     if filters.since:
@@ -89,6 +89,33 @@ def _as_dict(row: Any, score: float | None) -> dict[str, Any]:
     }
 
 
+def _sqlite_candidates(parsed: Query, where: str, cap: str, params: dict[str, Any]) -> str:
+    """One walk of the FTS5 index, newest first, scoring with bm25 as it goes and
+    stopping after `candidates` matches; papers are joined only for filters
+    (stubs are never indexed)."""
+    params["match"] = parsed.fts5()
+    table = fulltext.FTS_TABLE
+    weights = ", ".join(str(w) for w in fulltext.WEIGHTS)
+    join = "" if where == _NO_FILTER else f"JOIN papers p ON p.id = {table}.rowid"
+    condition = "" if where == _NO_FILTER else f"AND {where}"
+    return (
+        f"SELECT {table}.rowid, bm25({table}, {weights}) FROM {table} {join} "
+        f"WHERE {table} MATCH :match {condition} ORDER BY {table}.rowid DESC {cap}"
+    )
+
+
+def _postgres_candidates(parsed: Query, where: str, cap: str, params: dict[str, Any]) -> str:
+    """The same on PostgreSQL: the GIN index finds matches, ts_rank_cd scores them
+    (title, authors and abstract weighted A, B, C)."""
+    params["tsquery"] = parsed.tsquery()
+    column = fulltext.PG_COLUMN
+    return (
+        f"SELECT p.id, -ts_rank_cd(p.{column}, q) FROM papers p, "
+        f"to_tsquery('{fulltext.PG_CONFIG}', :tsquery) q "
+        f"WHERE p.{column} @@ q AND {where} ORDER BY p.id DESC {cap}"
+    )
+
+
 def search_papers(
     conn: Connection,
     query: str,
@@ -101,8 +128,8 @@ def search_papers(
     """Papers matching query, best first ({arxiv_id, title, published, primary_category})."""
     params: dict[str, Any] = {}
     where = _filter_sql(filters, params)
-    match = parse(query).fts5()
-    if match is None:
+    parsed = parse(query)
+    if parsed.empty:
         if query.strip():
             # Only exclusions or punctuation: nothing positive to look for.
             return []
@@ -121,24 +148,12 @@ def search_papers(
         by_id = _rows(conn, ids)
         return [_as_dict(by_id[i], None) for i in ids]
 
-    params["match"] = match
-    table = fulltext.FTS_TABLE
     cap = f"LIMIT {int(candidates)}" if candidates > 0 else ""
-    weights = ", ".join(str(w) for w in fulltext.WEIGHTS)
-    # One walk of the index, newest first, stopping after `candidates` matches; the
-    # filters join papers only when there are filters (stubs are never indexed).
-    join = "" if where == _NO_FILTER else f"JOIN papers p ON p.id = {table}.rowid"
-    condition = "" if where == _NO_FILTER else f"AND {where}"
-    scored = conn.execute(
-        _typed(
-            text(
-                f"SELECT {table}.rowid, bm25({table}, {weights}) FROM {table} {join} "
-                f"WHERE {table} MATCH :match {condition} ORDER BY {table}.rowid DESC {cap}"
-            ),
-            params,
-        ),
-        params,
-    ).all()
+    if conn.dialect.name == "postgresql":
+        statement = _postgres_candidates(parsed, where, cap, params)
+    else:
+        statement = _sqlite_candidates(parsed, where, cap, params)
+    scored = conn.execute(_typed(text(statement), params), params).all()
     if not scored:
         return []
     if sort == "date":
@@ -146,7 +161,7 @@ def search_papers(
         oldest = datetime.min.replace(tzinfo=UTC)
         ordered = sorted(rows.values(), key=lambda r: r.published or oldest, reverse=True)
         return [_as_dict(r, None) for r in ordered[:limit]]
-    # bm25 is lower-is-better; ties go to the newer paper.
+    # Scores are lower-is-better (bm25; negated ts_rank); ties go to the newer paper.
     best = sorted(scored, key=lambda pair: (pair[1], -pair[0]))[:limit]
     rows = _rows(conn, [rid for rid, _ in best])
     return [_as_dict(rows[rid], score) for rid, score in best if rid in rows]
