@@ -32,6 +32,8 @@ TRACKER_CONFIG="$WORK/config.toml" "$PY" -m tracker demo --no-tui >/dev/null 2>&
 tmux new-session -d -s "$SESSION" -x 120 -y 36 \
   "cd '$ROOT' && TRACKER_CONFIG='$WORK/config.toml' TERM=xterm-256color '$PY' -m tracker --demo"
 
+tmux set -s escape-time 0  # or tmux holds esc and sends esc+next key as alt+key
+
 capture() { tmux capture-pane -p -t "$SESSION" >"$OUT/$1.txt"; }
 wait_for() {  # wait_for TEXT [SECONDS]
   local deadline=$((SECONDS + ${2:-15}))
@@ -44,17 +46,17 @@ wait_for() {  # wait_for TEXT [SECONDS]
     sleep 0.2
   done
 }
-keys() { tmux send-keys -t "$SESSION" "$@"; }
+keys() { tmux send-keys -t "$SESSION" "$@"; sleep 0.3; }
 
 wait_for "of 43 papers"
 capture 01-papers
 keys / ; keys -l "attention" ; wait_for "matches"
 capture 02-search
-keys Escape ; keys Enter ; wait_for "published"
+keys Escape ; keys Enter ; wait_for "Back"
 capture 03-paper
 keys Escape ; keys f ; wait_for "Filter and sort papers"
 capture 04-filters
-keys Escape ; keys 2 ; wait_for "models"
+keys Escape ; keys Escape ; keys 2 ; wait_for "license"
 capture 05-models
 keys 3 ; wait_for "Datasets (enter opens the leaderboard)"
 capture 06-tasks
