@@ -80,14 +80,14 @@ def watch_add(
 @pass_app
 def watch_remove(app: AppContext, kind: str, value: str, as_json: bool) -> None:
     """Stop following VALUE (a saved search by its query or name)."""
-    from tracker.follow.watchlists import remove_watch
+    from tracker.follow.watchlists import canonical_kind, remove_watch
 
     with write_transaction(app.engine()) as conn:
         removed = remove_watch(conn, app.config, kind, value)
     if as_json:
         emit_json({"removed": removed})
         return
-    info(f"Removed {removed} {kind} watch{'es' if removed > 1 else ''}.")
+    info(f"Removed {removed} {canonical_kind(kind)} watch{'es' if removed > 1 else ''}.")
 
 
 @click.command()
