@@ -10,7 +10,6 @@ from collections.abc import Iterable, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
-import numpy as np
 from sqlalchemy import delete, insert, select, update
 from sqlalchemy.engine import Connection
 
@@ -119,6 +118,8 @@ def write_digest_state(conn: Connection, when: datetime, snapshot: dict[str, Any
 
 def read_embeddings(conn: Connection, model: str, paper_ids: Sequence[int]) -> dict[int, Any]:
     """paper id -> float32 vector, for the papers that have one for model."""
+    import numpy as np
+
     out: dict[int, Any] = {}
     for part in chunks(list(paper_ids)):
         for pid, vector in conn.execute(
@@ -131,6 +132,8 @@ def read_embeddings(conn: Connection, model: str, paper_ids: Sequence[int]) -> d
 def write_embeddings(
     conn: Connection, model: str, vectors: Iterable[tuple[int, Any]], now: datetime
 ) -> int:
+    import numpy as np
+
     rows = [
         {
             "paper_id": pid,
