@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 import time
 from datetime import UTC, datetime, timedelta
 
@@ -258,10 +261,19 @@ def test_requests_are_spaced_by_delay_seconds(env, server, cli):
     assert min(gaps) >= 0.38
 
 
-def test_verbose_logs_each_request(env, server, cli):
+def test_verbose_logs_each_request(env, server):
     serve_pages(server, make_entries(1, newest=NOW), 200)
-    result = cli("sync", "-v")
-    assert result.code == 0
-    requests = [line for line in result.err.splitlines() if "arxiv: GET http://127.0.0.1" in line]
+    # A real process: the requests are made (and logged) by the fetching child process.
+    result = subprocess.run(
+        [sys.executable, "-m", "tracker", "sync", "-v"],
+        capture_output=True,
+        text=True,
+        env=os.environ.copy(),
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stderr
+    requests = [
+        line for line in result.stderr.splitlines() if "arxiv: GET http://127.0.0.1" in line
+    ]
     assert len(requests) == 1
     assert "search_query=cat%3Acs.CL" in requests[0]

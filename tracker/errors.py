@@ -20,6 +20,10 @@ class TrackerError(Exception):
     def __str__(self) -> str:
         return self.message
 
+    def __reduce__(self) -> tuple[type[TrackerError], tuple[str, str | None]]:
+        # Errors cross from the fetching process to the storing one pickled.
+        return (self.__class__, (self.message, self.hint))
+
 
 class UsageError(TrackerError):
     """Bad input from the user: an unknown id, a malformed date, a bad option value."""

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -20,12 +20,13 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.engine import Connection, Engine
 
-from tracker.config import Config
+from tracker.config import ArxivConfig, Config
 from tracker.db.engine import write_transaction
 from tracker.db.models import SyncState
 from tracker.db.papers import insert_ignore, upsert_papers
 from tracker.errors import TrackerError
 from tracker.lock import SyncLock
+from tracker.prefetch import in_child_process
 from tracker.records import PaperRecord
 from tracker.sources.arxiv import ArxivSource
 
@@ -99,63 +100,121 @@ def store_page(engine: Engine, records: list[PaperRecord], now: datetime) -> tup
     return result.new, result.updated
 
 
-def sync_arxiv_key(
+@dataclass
+class KeyPlan:
+    """One followed category or query, and how far back this pass reads it."""
+
+    key: str
+    query: str
+    cutoff: datetime
+    watermark: datetime | None
+
+
+def plan_arxiv(
     engine: Engine,
-    source: ArxivSource,
     config: Config,
-    key: str,
-    query: str,
+    categories: list[str] | None,
+    since: datetime | None,
+    now: datetime,
+) -> list[KeyPlan]:
+    plans = []
+    with engine.connect() as conn:
+        for key, query in source_keys(config, categories):
+            state = get_state(conn, key)
+            watermark = state.watermark if state else None
+            if since is not None:
+                cutoff = since
+            elif watermark is not None:
+                cutoff = watermark - timedelta(days=config.arxiv.overlap_days)
+            else:
+                cutoff = now - timedelta(days=config.arxiv.lookback_days)
+            plans.append(KeyPlan(key, query, cutoff, watermark))
+    return plans
+
+
+# What the fetching side sends: (key, page or None, error or None, requests so far).
+# A (key, None, None, n) message closes a key's pass successfully.
+Fetched = tuple[str, list[PaperRecord] | None, TrackerError | None, int]
+
+
+def fetch_pages(
+    arxiv_config: ArxivConfig, plans: list[KeyPlan], max_results: int | None
+) -> Iterator[Fetched]:
+    """Every key's pages in turn, through one client (so one request per delay)."""
+    source = ArxivSource(arxiv_config)
+    for plan in plans:
+        try:
+            for page in source.updates(plan.query, plan.cutoff, max_results):
+                yield plan.key, page, None, source.requests
+        except TrackerError as exc:
+            yield plan.key, None, exc, source.requests
+            continue
+        yield plan.key, None, None, source.requests
+
+
+def sync_arxiv(
+    engine: Engine,
+    config: Config,
     report: SyncReport,
     *,
+    categories: list[str] | None = None,
     since: datetime | None = None,
     max_results: int | None = None,
     progress: Progress | None = None,
     now: datetime | None = None,
 ) -> None:
+    """Fetch (in a child process) and store (here) every followed key's new pages."""
     now = now or utcnow()
-    with engine.connect() as conn:
-        state = get_state(conn, key)
-    watermark = state.watermark if state else None
-    if since is not None:
-        cutoff = since
-    elif watermark is not None:
-        cutoff = watermark - timedelta(days=config.arxiv.overlap_days)
-    else:
-        cutoff = now - timedelta(days=config.arxiv.lookback_days)
-
-    stats = report.sources.setdefault(key, {"new": 0, "updated": 0, "fetched": 0})
-    newest: datetime | None = None
-    fetched = 0
-    try:
-        for page in source.updates(query, cutoff, max_results):
+    plans = {p.key: p for p in plan_arxiv(engine, config, categories, since, now)}
+    newest: dict[str, datetime] = {}
+    fetched: dict[str, int] = {}
+    pages = in_child_process(fetch_pages, config.arxiv, list(plans.values()), max_results)
+    for key, page, error, requests in pages:
+        report.requests = requests
+        stats = report.sources.setdefault(key, {"new": 0, "updated": 0, "fetched": 0})
+        if page is not None:
             new, updated = store_page(engine, page, now)
-            fetched += len(page)
+            fetched[key] = fetched.get(key, 0) + len(page)
             report.new += new
             report.updated += updated
             stats["new"] += new
             stats["updated"] += updated
-            stats["fetched"] = fetched
+            stats["fetched"] = fetched[key]
             page_newest = max((r.updated for r in page if r.updated), default=None)
-            if page_newest and (newest is None or page_newest > newest):
-                newest = page_newest
+            if page_newest and (key not in newest or page_newest > newest[key]):
+                newest[key] = page_newest
             if progress:
-                progress(key, fetched)
-    except TrackerError as exc:
-        message = f"{key}: {exc.message}"
-        report.errors.append(message)
-        stats["error"] = exc.message
-        _save_state(engine, key, last_run=now, last_error=exc.message)
-        log.error("%s", message)
-        return
+                progress(key, fetched[key])
+        elif error is not None:
+            message = f"{key}: {error.message}"
+            report.errors.append(message)
+            stats["error"] = error.message
+            _save_state(engine, key, last_run=now, last_error=error.message)
+            log.error("%s", message)
+        else:
+            _finish_key(
+                engine, plans[key], newest.get(key), fetched.get(key, 0), since, max_results, now
+            )
 
+
+def _finish_key(
+    engine: Engine,
+    plan: KeyPlan,
+    newest: datetime | None,
+    fetched: int,
+    since: datetime | None,
+    max_results: int | None,
+    now: datetime,
+) -> None:
+    """A key's pass succeeded: move its watermark, unless the pass left a gap."""
     complete = max_results is None or fetched < max_results
     # A --since later than the watermark leaves a gap below it: keep the old mark.
-    leaves_gap = since is not None and watermark is not None and since > watermark
+    leaves_gap = since is not None and plan.watermark is not None and since > plan.watermark
     values: dict[str, Any] = {"last_run": now, "last_success": now, "last_error": None}
     if complete and not leaves_gap:
-        candidates = [d for d in (watermark, newest) if d is not None]
-        values["watermark"] = max(candidates) if candidates else cutoff
-    _save_state(engine, key, **values)
+        candidates = [d for d in (plan.watermark, newest) if d is not None]
+        values["watermark"] = max(candidates) if candidates else plan.cutoff
+    _save_state(engine, plan.key, **values)
 
 
 def run_sync(
@@ -174,21 +233,16 @@ def run_sync(
     with SyncLock(engine):
         now = utcnow()
         if "arxiv" in sources:
-            source = ArxivSource(config.arxiv)
-            for key, query in source_keys(config, categories):
-                sync_arxiv_key(
-                    engine,
-                    source,
-                    config,
-                    key,
-                    query,
-                    report,
-                    since=since,
-                    max_results=max_results,
-                    progress=progress,
-                    now=now,
-                )
-            report.requests += source.requests
+            sync_arxiv(
+                engine,
+                config,
+                report,
+                categories=categories,
+                since=since,
+                max_results=max_results,
+                progress=progress,
+                now=now,
+            )
         if "hub" in sources:
             from tracker.hub_sync import sync_hub
 
