@@ -136,6 +136,11 @@ SECTIONS: dict[str, type[_Section]] = {
 }
 
 
+def _shown(name: str) -> str:
+    """A name from the file as it can be printed on one line."""
+    return name if name.isprintable() else repr(name)[1:-1]
+
+
 def _suggest(word: str, choices: list[str]) -> str:
     close = difflib.get_close_matches(word, choices, n=1, cutoff=0.6)
     return f" Did you mean '{close[0]}'?" if close else ""
@@ -145,16 +150,16 @@ def _check_keys(data: Mapping[str, Any], where: str) -> None:
     for section, values in data.items():
         if section not in SECTIONS:
             raise ConfigError(
-                f"{where}: unknown section [{section}].{_suggest(section, list(SECTIONS))}",
+                f"{where}: unknown section [{_shown(section)}].{_suggest(section, list(SECTIONS))}",
                 hint=f"Sections: {', '.join(SECTIONS)}.",
             )
         if not isinstance(values, Mapping):
-            raise ConfigError(f"{where}: [{section}] must be a table of keys.")
+            raise ConfigError(f"{where}: [{_shown(section)}] must be a table of keys.")
         fields = list(SECTIONS[section].model_fields)
         for key in values:
             if key not in fields:
                 raise ConfigError(
-                    f"{where}: unknown key '{key}' in [{section}].{_suggest(key, fields)}",
+                    f"{where}: unknown key '{_shown(key)}' in [{section}].{_suggest(key, fields)}",
                     hint=f"Keys of [{section}]: {', '.join(fields)}.",
                 )
 
