@@ -17,6 +17,7 @@ Everything else (parentheses, colons, punctuation) separates words.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 _WORD = re.compile(r"\w+", re.UNICODE)
@@ -74,28 +75,24 @@ class Query:
 
     def fts5(self) -> str | None:
         """The FTS5 MATCH expression, or None when nothing positive was asked."""
-        if not self.groups:
-            return None
-        parts = []
-        for group in self.groups:
-            text = " OR ".join(t.fts5() for t in group)
-            parts.append(f"({text})" if len(group) > 1 else text)
-        expr = " AND ".join(parts)
-        for term in self.excluded:
-            expr = f"({expr}) NOT {term.fts5()}"
-        return expr
+        return self._render(Term.fts5, " OR ", " AND ", "({}) NOT {}")
 
     def tsquery(self) -> str | None:
         """The to_tsquery expression, or None when nothing positive was asked."""
+        return self._render(Term.tsquery, " | ", " & ", "({}) & !{}")
+
+    def _render(
+        self, term: Callable[[Term], str], any_of: str, all_of: str, excluding: str
+    ) -> str | None:
         if not self.groups:
             return None
         parts = []
         for group in self.groups:
-            text = " | ".join(t.tsquery() for t in group)
+            text = any_of.join(term(t) for t in group)
             parts.append(f"({text})" if len(group) > 1 else text)
-        expr = " & ".join(parts)
-        for term in self.excluded:
-            expr = f"({expr}) & !{term.tsquery()}"
+        expr = all_of.join(parts)
+        for excluded in self.excluded:
+            expr = excluding.format(expr, term(excluded))
         return expr
 
     def words(self) -> list[str]:
