@@ -308,4 +308,4 @@ def paper_texts(
     for part in chunks(missing):
         for r in conn.execute(select(*cols).where(P.c.id.in_(part), P.c.is_stub.is_(False))):
             rows[r[0]] = tuple(r)
-    return [rows[k] for k in sorted(rows)]  # type: ignore[misc]
+    return [rows[k] for k in sorted(rows)]

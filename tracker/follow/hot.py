@@ -30,7 +30,7 @@ def hot_score(upvotes: int, downloads: int, published: datetime | None, now: dat
         if published.tzinfo is None:
             published = published.replace(tzinfo=UTC)
         age_days = max((now - published).total_seconds() / 86400, 0.0)
-    return (1 + points) / (age_days + 2) ** GRAVITY
+    return float((1 + points) / (age_days + 2) ** GRAVITY)
 
 
 def rank_hot(
