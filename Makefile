@@ -31,6 +31,11 @@ test: $(STAMP) lint
 bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_ingest.py
 	$(BIN)/python benchmarks/bench_search.py
+	$(BIN)/python benchmarks/bench_import.py
+	$(BIN)/python benchmarks/bench_hub.py
+	$(BIN)/python benchmarks/bench_recommend.py
+	$(BIN)/python benchmarks/bench_trial.py
+	$(BIN)/python benchmarks/bench_tui.py
 
 clean:
 	rm -rf $(VENV) data/*.db data/*.db-*
