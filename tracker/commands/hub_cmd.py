@@ -57,6 +57,11 @@ def _require_paper(app: AppContext, raw_id: str) -> None:
     is_flag=True,
     help="With --paper: look the paper's models up on the Hub first (one request, plus cards).",
 )
+@click.option(
+    "--fits",
+    is_flag=True,
+    help="Only models whose weights fit this machine's free GPU memory (or RAM) as [trial] dtype.",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print a JSON list on stdout.")
 @pass_app
 def models(
@@ -68,9 +73,15 @@ def models(
     sort: str,
     limit: int,
     refresh: bool,
+    fits: bool,
     as_json: bool,
 ) -> None:
-    """Hugging Face models linked to papers, with their task, downloads and likes."""
+    """Hugging Face models linked to papers, with their task, downloads and likes.
+
+    --fits keeps models whose parameters x bytes per dtype (plus overhead) fit the free
+    memory of the device a trial would use ([trial] device and dtype); models of unknown
+    size are left out.
+    """
     from tracker.db.hub_queries import list_models
 
     if refresh:
@@ -89,9 +100,24 @@ def models(
         )
     elif paper:
         _require_paper(app, paper)
+    max_parameters = None
+    if fits:
+        from tracker.trial.checks import fit_budget
+
+        budget = fit_budget(app.config.trial.device, app.config.trial.dtype)
+        limit_known = budget.max_parameters
+        max_parameters = 2**62 if limit_known is None else limit_known
+        info(budget.summary() + "; models of unknown size are left out.")
     with read_connection(app.engine()) as conn:
         rows = list_models(
-            conn, paper=paper, task=task, dataset=dataset, library=library, sort=sort, limit=limit
+            conn,
+            paper=paper,
+            task=task,
+            dataset=dataset,
+            library=library,
+            sort=sort,
+            limit=limit,
+            max_parameters=max_parameters,
         )
     if as_json:
         emit_json(rows)

@@ -90,8 +90,12 @@ def list_models(
     library: str | None = None,
     sort: str = "downloads",
     limit: int | None = 50,
+    max_parameters: int | None = None,
 ) -> list[dict[str, Any]]:
-    """Models matching every filter given, best first by sort."""
+    """Models matching every filter given, best first by sort.
+
+    max_parameters keeps models of known size up to that many parameters (`--fits`).
+    """
     if sort not in MODEL_SORTS:
         raise UsageError(f"--sort: '{sort}' is not one of {', '.join(MODEL_SORTS)}.")
     query = select(M)
@@ -123,6 +127,8 @@ def list_models(
         )
     if library:
         query = query.where(func.lower(M.c.library) == library.lower())
+    if max_parameters is not None:
+        query = query.where(M.c.parameters.is_not(None), M.c.parameters <= max_parameters)
     order = {
         "downloads": [M.c.downloads.desc(), M.c.likes.desc()],
         "likes": [M.c.likes.desc(), M.c.downloads.desc()],

@@ -195,3 +195,66 @@ def enforce_fit(pf: Preflight, *, yes: bool) -> None:
         f"({pf.parameters:,} parameters), but only {gib(pf.available_bytes)} {pf.available_what}.",
         hint="Ways out: " + "; ".join(ways) + ".",
     )
+
+
+@dataclass(frozen=True)
+class FitBudget:
+    """What fits this machine: the device and dtype a trial would use, and the bytes free there."""
+
+    device: str
+    dtype: str
+    available_bytes: int | None
+    available_what: str
+
+    @property
+    def max_parameters(self) -> int | None:
+        """The most parameters whose memory_needed() fits; None when free memory is unknown."""
+        if self.available_bytes is None:
+            return None
+        room = self.available_bytes - FIXED_OVERHEAD.get(self.device, FIXED_OVERHEAD["cpu"])
+        return max(0, int(room / (BYTES_PER_DTYPE[self.dtype] * (1 + OVERHEAD_FRACTION))))
+
+    def fits(self, parameters: int | None) -> bool:
+        """Whether a model of that many parameters fits (an unknown size does not)."""
+        limit = self.max_parameters
+        return parameters is not None and (limit is None or parameters <= limit)
+
+    def summary(self) -> str:
+        limit = self.max_parameters
+        most = "any size" if limit is None else f"up to {limit:,} parameters"
+        return (
+            f"fits this machine: {most} as {self.dtype} on {self.device} "
+            f"({gib(self.available_bytes)} {self.available_what})"
+        )
+
+
+def fit_budget(device: str = "auto", dtype: str = "auto") -> FitBudget:
+    """This machine's budget for "fits this machine" filters.
+
+    torch is imported only when a GPU may be used (nvidia-smi lists one, or device is not
+    cpu on a Mac); on a CPU-only machine the answer comes from /proc/meminfo or sysconf.
+    """
+    import sys
+
+    from tracker.trial import hardware
+
+    gpus = hardware.nvidia_smi_gpus() if device in ("auto", "cuda") else []
+    if device == "auto":
+        device = "cpu"
+        torch = hardware.import_torch() if gpus or sys.platform == "darwin" else None
+        if torch is not None:
+            if gpus and torch.cuda.is_available():
+                device = "cuda"
+            elif hardware.mps_available(torch):
+                device = "mps"
+    if device == "cuda" and gpus:
+        free = gpus[0]["free_memory_bytes"]
+        available: tuple[int | None, str] = (free, "free GPU memory")
+        if dtype == "auto":
+            major = str(gpus[0]["compute_capability"]).split(".")[0]
+            dtype = "bfloat16" if major.isdigit() and int(major) >= 8 else "float16"
+    else:
+        available = hardware.free_memory(device)
+    if dtype == "auto":
+        dtype = hardware.choose_dtype(dtype, device)
+    return FitBudget(device, dtype, available[0], available[1])

@@ -54,11 +54,13 @@ class ModelFilters:
     library: str = ""
     dataset: str = ""
     sort: ModelSort = "downloads"
+    fits: bool = False  # only models that fit this machine (tracker.trial.checks.fit_budget)
 
     def describe(self) -> list[str]:
-        return [
+        labels = [
             f"{n}:{getattr(self, n)}" for n in ("task", "library", "dataset") if getattr(self, n)
         ]
+        return labels + (["fits this machine"] if self.fits else [])
 
 
 @dataclass(frozen=True)
@@ -92,10 +94,17 @@ def guess_modality(task_id: str) -> str:
 
 
 def fetch_models(
-    conn: Connection, f: ModelFilters, *, offset: int = 0, limit: int = 100
+    conn: Connection,
+    f: ModelFilters,
+    *,
+    offset: int = 0,
+    limit: int = 100,
+    max_parameters: int | None = None,
 ) -> tuple[list[ModelRow], bool]:
-    """A page of models and whether more follow."""
+    """A page of models and whether more follow; max_parameters keeps models of known size."""
     conds: list[Any] = []
+    if max_parameters is not None:
+        conds += [M.c.parameters.is_not(None), M.c.parameters <= max_parameters]
     if f.text.strip():
         escaped = f.text.strip().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
         conds.append(M.c.repo_id.ilike(f"%{escaped}%", escape="\\"))

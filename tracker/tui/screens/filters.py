@@ -158,6 +158,12 @@ class ModelFiltersScreen(ModalScreen[ModelFilters | None]):
                     allow_blank=False,
                     id="mfilter-sort",
                 )
+            yield Checkbox(
+                "Fits this machine (free GPU memory or RAM)",
+                f.fits,
+                id="mfilter-fits",
+                compact=True,
+            )
             with Horizontal(classes="dialog-buttons"):
                 yield Button("Apply", variant="primary", id="mfilters-apply")
                 yield Button("Clear all", id="mfilters-clear")
@@ -181,4 +187,5 @@ class ModelFiltersScreen(ModalScreen[ModelFilters | None]):
             for name in ("task", "library", "dataset")
         }
         sort = self.query_one("#mfilter-sort", Select).value
-        self.dismiss(replace(self.filters, sort=sort, **values))  # type: ignore[arg-type]
+        fits = self.query_one("#mfilter-fits", Checkbox).value
+        self.dismiss(replace(self.filters, sort=sort, fits=fits, **values))  # type: ignore[arg-type]

@@ -16,7 +16,7 @@ from textual.widgets import Footer, Header, Input, Static
 
 from tracker.tui.hub_data import ModelFilters, ModelRow, fetch_models, model_detail
 from tracker.tui.screens.filters import ModelFiltersScreen
-from tracker.tui.screens.model import MODEL_BINDINGS, ModelActions
+from tracker.tui.screens.model import MODEL_BINDINGS, ModelActions, show_trials
 from tracker.tui.widgets.model_detail import ModelDetail
 from tracker.tui.widgets.model_table import ModelTable
 from tracker.tui.widgets.paged_table import Direction
@@ -58,6 +58,7 @@ class ModelsScreen(ModelActions):
         self.generation = 0
         self.model = None
         self._detail_timer: Timer | None = None
+        self._fit_limit: int | None = None  # parameters that fit this machine, once measured
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -81,8 +82,16 @@ class ModelsScreen(ModelActions):
     def load_page(
         self, filters: ModelFilters, generation: int, direction: Direction | None, offset: int
     ) -> None:
+        if filters.fits and self._fit_limit is None:
+            from tracker.trial.checks import fit_budget  # may import torch (a GPU): not at start
+
+            budget = fit_budget(self.config.trial.device, self.config.trial.dtype)
+            self._fit_limit = budget.max_parameters if budget.max_parameters is not None else 2**62
+        limit = self._fit_limit if filters.fits else None
         with self.engine.connect() as conn:
-            rows, more = fetch_models(conn, filters, offset=offset, limit=PAGE)
+            rows, more = fetch_models(
+                conn, filters, offset=offset, limit=PAGE, max_parameters=limit
+            )
         self.post_message(self.PageLoaded(generation, direction, ModelPage(rows, offset, more)))
 
     def on_models_screen_page_loaded(self, message: PageLoaded) -> None:
@@ -134,8 +143,11 @@ class ModelsScreen(ModelActions):
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="model")
     def load_detail(self, repo_id: str) -> None:
+        from tracker.trial.ledger import list_trials
+
         with self.engine.connect() as conn:
             detail = model_detail(conn, repo_id)
+            detail["trials"] = list_trials(conn, model=repo_id, limit=5)
         self.post_message(self.DetailLoaded(detail))
 
     def on_models_screen_detail_loaded(self, message: DetailLoaded) -> None:
@@ -143,6 +155,11 @@ class ModelsScreen(ModelActions):
         if current is not None and current.repo_id == message.detail["repo_id"]:
             self.model = message.detail
             self.query_one(ModelDetail).show(message.detail)
+            show_trials(self.query_one(ModelDetail), message.detail["trials"])
+
+    def on_screen_resume(self) -> None:
+        if self.model is not None:  # back from a trial: show it among the past trials
+            self.load_detail(self.model["repo_id"])
 
     @on(Input.Changed, "#model-search")
     def _search_changed(self, event: Input.Changed) -> None:
