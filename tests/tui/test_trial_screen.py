@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 from rich.text import Text
-from textual.widgets import Input, ProgressBar, TextArea
+from textual.widgets import Input, ProgressBar, Select, TextArea
 
 from tests.trial.conftest import build_tiny
 from tests.tui.conftest import SIZE, SNAP_SIZE, wait_for
@@ -26,6 +26,7 @@ from tracker.tui.screens.filters import ModelFiltersScreen
 from tracker.tui.screens.models import ModelsScreen
 from tracker.tui.screens.papers import PapersScreen
 from tracker.tui.screens.trial import TrialScreen
+from tracker.tui.trial_render import render_result
 
 pytestmark = [pytest.mark.timeout(60)]
 
@@ -191,6 +192,9 @@ async def test_cancel_stops_the_download_and_records_nothing(
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
         screen = await open_trial(pilot, app, str(tiny_sst2), "text-classification")
+        screen.query_one("#trial-dtype", Select).value = "float16"  # the verdict follows
+        await wait_for(pilot, lambda: screen.state == "ready" and screen.plan.dtype == "float16")
+        assert "needs ~256 MiB as float16 on cpu" in plain(screen, "#trial-preflight")
         screen.query_one("#trial-text", Input).value = "a good movie"
         await pilot.press("ctrl+r")
         await wait_for(pilot, lambda: plain(screen, "#trial-stage").startswith("Downloading"))
@@ -270,3 +274,35 @@ def test_snapshot_of_a_finished_text_classification(
         await wait_for(pilot, lambda: screen.state == "done", timeout=20)
 
     assert snap_compare(app, terminal_size=SNAP_SIZE, run_before=run_before)
+
+
+def test_outputs_are_rendered_for_people() -> None:
+    text = "Ada wrote it in Paris"
+    entities = [
+        {"entity_group": "PER", "word": "ada", "start": 0, "end": 3, "score": 0.9},
+        {"entity_group": "LOC", "word": "paris", "start": 16, "end": 21, "score": 0.8},
+    ]
+    shown = render_result("token-classification", text, entities)
+    assert shown.plain.splitlines()[0] == "Ada[PER] wrote it in Paris[LOC]"
+    styled = {shown.plain[s.start : s.end]: str(s.style) for s in shown.spans}
+    assert styled["Ada"] != styled["Paris"] and "on" in styled["Ada"]  # a highlight each
+    qa = {"question": "Who wrote it?", "context": text}
+    shown = render_result(
+        "question-answering", qa, {"answer": "Ada", "start": 0, "end": 3, "score": 0.7}
+    )
+    assert shown.plain.splitlines()[:2] == ["Who wrote it?", text]
+    assert shown.plain.splitlines()[2].endswith("0.700  answer: 'Ada'")
+    masks = [
+        {"token_str": "capital", "score": 0.6, "sequence": "paris is the capital of france"},
+        {"token_str": "city", "score": 0.3, "sequence": "paris is the city of france"},
+    ]
+    lines = render_result("fill-mask", "paris is the [MASK] of france", masks).plain.splitlines()
+    assert lines[0] == "paris is the [MASK] of france"
+    assert (
+        lines[1] == "  " + "█" * 14 + "░" * 10 + "  0.600  capital  paris is the capital of france"
+    )
+    generated = render_result("text-generation", "the cat", {"generated_text": "the cat sat"})
+    assert generated.plain == "the cat\nthe cat sat"
+    zero = {"labels": ["hardware", "sports"], "scores": [0.9, 0.1], "sequence": "the gpu"}
+    lines = render_result("zero-shot-classification", {"text": "the gpu"}, zero).plain.splitlines()
+    assert [line.split()[-1] for line in lines] == ["gpu", "hardware", "sports"]

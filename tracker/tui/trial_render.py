@@ -159,7 +159,7 @@ def progress_class(
     post: Callable[[str, float, float | None, str], None], stop: threading.Event
 ) -> type:
     """A tqdm class for runner.load(): reports to post(), draws nothing, raises on cancel."""
-    from tqdm.std import tqdm
+    from tqdm.std import tqdm  # type: ignore[import-untyped]
 
     class TrialProgress(tqdm):  # type: ignore[misc]
         monitor_interval = 0  # no monitor thread

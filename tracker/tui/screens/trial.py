@@ -130,6 +130,7 @@ class TrialScreen(TrackerScreen):
         self._loaded: LoadedModel | None = None
         self._leaving = False
         self.fields_task = ""
+        self._asked: tuple[str, str] | None = None  # the device and dtype last checked
 
     @property
     def config(self) -> Config:
@@ -178,7 +179,8 @@ class TrialScreen(TrackerScreen):
         self.query_one("#trial-preflight").border_title = "Pre-flight (before any download)"
         self.query_one("#trial-output").border_title = "Output"
         self._show_fields(self.task_id)
-        self.check(self.config.trial.device, self.config.trial.dtype)
+        self._asked = (self.config.trial.device, self.config.trial.dtype)
+        self.check(*self._asked)
 
     def _show_fields(self, task: str) -> None:
         grid = self.query_one("#trial-fields", Grid)
@@ -215,6 +217,7 @@ class TrialScreen(TrackerScreen):
     # --- pre-flight ---------------------------------------------------------------------
     @work(thread=True, exclusive=True, exit_on_error=False, group="trial")
     def check(self, device: str, dtype: str) -> None:
+        """Plan the trial (resolve, gates, sizes): the verdict, before any download."""
         from tracker.trial.plan import catalog_record, plan_trial
 
         catalog = None
@@ -269,8 +272,10 @@ class TrialScreen(TrackerScreen):
         device, dtype = (
             str(self.query_one(f"#trial-{n}", Select).value) for n in ("device", "dtype")
         )
-        self._set_state("checking", "Checking again…")
-        self.check(device, dtype)
+        if (device, dtype) != self._asked:  # Select posts Changed on mount too
+            self._asked = (device, dtype)
+            self._set_state("checking", "Checking again…")
+            self.check(device, dtype)
 
     # --- running ------------------------------------------------------------------------
     def _inputs(self, task: str) -> list[Any]:
@@ -453,7 +458,8 @@ class TrialScreen(TrackerScreen):
     def on_unmount(self) -> None:
         self._leaving = True
         self._stop.set()
-        if self._loaded is not None:
+        running = any(w.group == "trial" and w.is_running for w in self.workers)
+        if self._loaded is not None and not running:  # else the worker releases it as it ends
             self.app.run_worker(
                 self._release, thread=True, group="trial-release", exit_on_error=False
             )
