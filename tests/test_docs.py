@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import importlib
 import re
 
+import click
 import pytest
 
+from tracker.cli import COMMAND_MODULES
 from tracker.cli import cli as cli_group
 from tracker.config import SECTIONS
 
@@ -14,14 +17,29 @@ from .conftest import REPO
 README = (REPO / "README.md").read_text(encoding="utf-8")
 
 
-@pytest.mark.parametrize("name", sorted(cli_group.commands))
+# The group imports command modules lazily: list_commands loads them all.
+COMMAND_NAMES = sorted(cli_group.list_commands(click.Context(cli_group)))
+
+
+@pytest.mark.parametrize("name", COMMAND_NAMES)
 def test_every_command_has_help_and_is_in_the_readme(name, cli):
     result = cli(name, "--help")
     assert result.code == 0
     assert result.out.startswith(f"Usage: tracker {name}")
-    command = cli_group.commands[name]
+    command = cli_group.get_command(click.Context(cli_group), name)
+    assert command is not None
     assert command.help and command.help.strip()
     assert re.search(rf"`(tracker )?{re.escape(name)}`", README), f"`{name}` is not in README.md"
+
+
+def test_the_lazy_command_table_names_every_command_of_its_module():
+    """A command missing from COMMAND_MODULES would load every module to be found."""
+    for module_name, names in COMMAND_MODULES.items():
+        try:
+            module = importlib.import_module(module_name)
+        except ModuleNotFoundError:
+            continue
+        assert tuple(c.name for c in module.COMMANDS) == names, module_name
 
 
 def test_every_config_key_is_in_the_readme():

@@ -47,3 +47,19 @@ def test_the_help_of_every_command_loads_no_torch() -> None:
     )
     assert done.returncode == 0, done.stderr
     assert done.stderr.strip() == ""
+
+
+def test_registering_every_command_loads_no_torch() -> None:
+    """The group imports command modules lazily; loading them all must stay light too."""
+    code = (
+        "import sys\n"
+        "from tracker.cli import cli\n"
+        "cli.load_all()\n"
+        "assert len(cli.commands) > 10, sorted(cli.commands)\n"
+        "print(','.join(m for m in ('torch', 'transformers') if m in sys.modules))\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=False
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == ""

@@ -6,17 +6,21 @@
 
 from __future__ import annotations
 
+import importlib
 import logging
 import os
 import sys
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from typing import TYPE_CHECKING, Any
 
 import click
-from sqlalchemy.engine import Engine
 
 from tracker.config import Config, load_config
 from tracker.errors import TrackerError, UsageError
+
+if TYPE_CHECKING:
+    from sqlalchemy.engine import Engine
 
 EXIT_OK = 0
 EXIT_FAILURE = 1
@@ -92,7 +96,64 @@ def configure_logging(verbose: int, quiet: bool = False) -> None:
         logging.getLogger("arxiv").setLevel(logging.DEBUG)
 
 
-@click.group(invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]})
+# Command modules hold one family of commands each, in COMMANDS; each command's
+# name -> its module, so that running one command imports only its module (and
+# a bare `tracker` imports none). A command missing here still works (every
+# module is then loaded to find it); tests/test_docs.py keeps the table complete.
+COMMAND_MODULES: dict[str, tuple[str, ...]] = {
+    "tracker.commands.sync_cmd": ("sync", "add"),
+    "tracker.commands.papers_cmd": ("search", "show", "star", "tag", "note"),
+    "tracker.commands.demo_cmd": ("demo",),
+    "tracker.commands.snapshot_cmd": (),
+    "tracker.commands.hub_cmd": ("models", "tasks", "datasets", "leaderboard", "import"),
+    "tracker.commands.trial_cmd": ("try", "doctor", "trials"),
+    "tracker.commands.follow_cmd": ("watch", "digest", "recommend"),
+}
+
+
+class LazyGroup(click.Group):
+    """A group whose commands are imported from COMMAND_MODULES when first needed."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._loaded: set[str] = set()
+
+    def _load(self, module_name: str) -> None:
+        if module_name in self._loaded:
+            return
+        self._loaded.add(module_name)
+        try:
+            module = importlib.import_module(module_name)
+        except ModuleNotFoundError as exc:
+            if exc.name != module_name:
+                raise
+            return  # a feature that is not installed in this checkout
+        for command in module.COMMANDS:
+            self.add_command(command)
+
+    def load_all(self) -> None:
+        for module_name in COMMAND_MODULES:
+            self._load(module_name)
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        self.load_all()
+        return super().list_commands(ctx)
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name not in self.commands:
+            owner = next((m for m, names in COMMAND_MODULES.items() if cmd_name in names), None)
+            if owner is not None:
+                self._load(owner)
+            if cmd_name not in self.commands:
+                self.load_all()
+        return super().get_command(ctx, cmd_name)
+
+
+@click.group(
+    cls=LazyGroup,
+    invoke_without_command=True,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
 @click.option(
     "--config",
     "config_path",
@@ -124,35 +185,6 @@ def open_tui(app: AppContext, url: str) -> None:
     from tracker.tui.app import run_app
 
     run_app(app.config, url)
-
-
-# Command modules register themselves here; each holds one family of commands.
-COMMAND_MODULES = [
-    "tracker.commands.sync_cmd",
-    "tracker.commands.papers_cmd",
-    "tracker.commands.demo_cmd",
-    "tracker.commands.snapshot_cmd",
-    "tracker.commands.hub_cmd",
-    "tracker.commands.trial_cmd",
-    "tracker.commands.follow_cmd",
-]
-
-
-def _register() -> None:
-    import importlib
-
-    for name in COMMAND_MODULES:
-        try:
-            module = importlib.import_module(name)
-        except ModuleNotFoundError as exc:
-            if exc.name != name:
-                raise
-            continue
-        for command in module.COMMANDS:
-            cli.add_command(command)
-
-
-_register()
 
 
 def _print_error(exc: TrackerError) -> None:

@@ -48,6 +48,28 @@ print('LOADED', loaded)
     assert "LOADED []" in out.stdout
 
 
+def test_the_first_rows_are_painted_before_sqlalchemy_loads(demo_db, env):
+    """`tracker` paints the newest papers from sqlite3; the database layer loads after."""
+    script = f"""
+import sys
+from tracker import cli
+from tracker.config import load_config
+from tracker.tui.app import TrackerApp
+heavy = ('sqlalchemy', 'sqlmodel', 'tracker.db', 'tracker.commands')
+loaded = lambda: sorted({{m for m in sys.modules if m.startswith(heavy)}})
+print('IMPORTED', loaded())
+def painted():
+    print('PAINTED', loaded(), len(app.screen.query_one('#paper-table').rows_shown))
+    app.exit()
+app = TrackerApp(load_config({str(env.config_path)!r}), {demo_db!r}, on_first_rows=painted)
+app.run(headless=True)
+"""
+    out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=60)
+    assert out.returncode == 0, out.stderr
+    assert "IMPORTED []" in out.stdout
+    assert "PAINTED [] 43" in out.stdout
+
+
 async def test_missing_database_gets_a_screen_that_says_what_to_do(make_app, env):
     app = make_app(f"sqlite:///{env.tmp / 'nothing-here.db'}")
     async with app.run_test(size=SIZE) as pilot:

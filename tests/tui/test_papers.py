@@ -301,3 +301,44 @@ def test_dates_in_filters_are_days():
 
     assert parse_day("2024-05-01", "Since") == date(2024, 5, 1)
     assert parse_day("  ", "Since") is None
+
+
+def test_the_sqlite3_first_page_equals_the_engine_one(env, demo_db):
+    """The page painted before SQLAlchemy loads is the one fetch_papers returns."""
+    from tracker.tui.data import PaperFilters, fetch_papers
+    from tracker.tui.paper_list import newest_page, sqlite_file
+
+    _many_papers(demo_db, 120)  # more than a page, on top of the demo papers
+    engine = open_database(demo_db)
+    with write_transaction(engine) as conn:
+        set_starred(conn, paper_id_for(conn, "2501.00119"), True)
+        set_read(conn, paper_id_for(conn, "2501.00118"), True)
+    with read_connection(engine) as conn:
+        expected = fetch_papers(conn, PaperFilters())
+    engine.dispose()
+    path = sqlite_file(demo_db)
+    assert path is not None
+    page = newest_page(path)
+    assert page is not None
+    assert page.rows == expected.rows
+    assert (page.offset, page.has_more) == (expected.offset, expected.has_more) == (0, True)
+    assert page.rows[0].starred and page.rows[1].read
+    assert newest_page(env.tmp / "nothing-here.db") is None
+    assert not (env.tmp / "nothing-here.db").exists()
+
+
+async def test_keys_typed_before_the_engine_opens_apply_once_it_does(make_app, demo_db):
+    """The first page comes from sqlite3; a search typed meanwhile runs when the engine opens."""
+    app = make_app()
+    app.first_rows_shown = lambda: None  # the engine opens only when the test says
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_papers(pilot, app)
+        assert app.engine is None and len(shown_ids(screen)) == len(ALL)
+        screen.query_one("#search").focus()
+        await pilot.press(*"bert")
+        await pilot.pause(0.1)
+        assert screen.shown.text == "" and screen.paper_detail is None
+        app.open_db()
+        await wait_for(pilot, lambda: screen.shown.text == "bert" and screen.paper_detail)
+        assert "1810.04805" in shown_ids(screen)
+        assert screen.paper_detail["arxiv_id"] == shown_ids(screen)[0]

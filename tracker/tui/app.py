@@ -2,7 +2,11 @@
 handler that turns worker failures into notifications.
 
 `run_app(config, url)` is what `tracker` (no arguments) and `tracker demo` call.
-Importing this module loads neither torch nor transformers (a test checks).
+Importing this module loads neither torch nor transformers (a test checks), nor
+SQLAlchemy: on a SQLite file the app first reads the newest page with sqlite3
+(`peek`), paints it, and only then opens the engine (`open_db`, which loads the
+database layer and applies migrations); the other views are imported when first
+shown.
 """
 
 from __future__ import annotations
@@ -12,10 +16,9 @@ import importlib.util
 import webbrowser
 from collections.abc import Callable, Iterable
 from functools import partial
-from typing import Any, ClassVar
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, ClassVar
 
-from sqlalchemy import select
-from sqlalchemy.engine import Connection, Engine
 from textual import work
 from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
@@ -23,20 +26,23 @@ from textual.reactive import reactive
 from textual.screen import Screen
 from textual.worker import Worker, WorkerState
 
-from tracker.config import Config
-from tracker.db.engine import open_database, sqlite_path
-from tracker.db.models import Paper
 from tracker.errors import TrackerError
-from tracker.tui.messages import DatabaseFailed, DatabaseOpened, SyncFinished, SyncProgressed
+from tracker.tui.messages import (
+    DatabaseFailed,
+    DatabaseOpened,
+    FirstPageRead,
+    SyncFinished,
+    SyncProgressed,
+)
+from tracker.tui.paper_list import Page, newest_page, sqlite_file
 from tracker.tui.screens.database import DatabaseProblemScreen, EmptyDatabaseScreen, StartScreen
-from tracker.tui.screens.dialogs import HelpScreen, HelpSection, TryInfoScreen
-from tracker.tui.screens.leaderboard import LeaderboardScreen
-from tracker.tui.screens.model import ModelScreen
-from tracker.tui.screens.models import ModelsScreen
-from tracker.tui.screens.paper import PaperScreen
 from tracker.tui.screens.papers import PapersScreen
-from tracker.tui.screens.tasks import TasksScreen
-from tracker.tui.widgets.paged_table import PagedTable
+
+if TYPE_CHECKING:
+    from sqlalchemy.engine import Connection, Engine
+
+    from tracker.config import Config
+    from tracker.tui.screens.dialogs import HelpSection
 
 # The trial helper may add tracker/tui/screens/trial.py with
 # TrialScreen(repo_id: str, task: str, config: Config); Try pushes it when present.
@@ -47,6 +53,10 @@ _KEY_NAMES = {"slash": "/", "question_mark": "?", "escape": "esc", "enter": "ent
 
 def _any_papers(conn: Connection) -> int:
     """1 when the database holds a paper, else 0 (a count would scan a million rows)."""
+    from sqlalchemy import select
+
+    from tracker.db.models import Paper
+
     P = Paper.__table__
     query = select(P.c.id).where(P.c.is_stub.is_(False)).limit(1)  # type: ignore[attr-defined]
     return 0 if conn.execute(query).first() is None else 1
@@ -60,13 +70,26 @@ def _bindings(source: Iterable[BindingType]) -> list[Binding]:
     return [b for b in source if isinstance(b, Binding) and b.description]
 
 
+# The views other than papers are imported when first shown.
+def _models_view() -> Screen[Any]:
+    from tracker.tui.screens.models import ModelsScreen
+
+    return ModelsScreen()
+
+
+def _tasks_view() -> Screen[Any]:
+    from tracker.tui.screens.tasks import TasksScreen
+
+    return TasksScreen()
+
+
 class TrackerApp(App[None]):
     CSS_PATH = "tracker.tcss"
     TITLE = "tracker"
     MODES: ClassVar[dict[str, Any]] = {
         "papers": PapersScreen,
-        "models": ModelsScreen,
-        "tasks": TasksScreen,
+        "models": _models_view,
+        "tasks": _tasks_view,
     }
     BINDINGS = [
         Binding("1", "switch_mode('papers')", "Papers"),
@@ -79,6 +102,8 @@ class TrackerApp(App[None]):
 
     # Bumped when a sync stored new data; the views watch it and reload.
     data_version: reactive[int] = reactive(0)
+    # True once the engine is open (the papers view may be painted before).
+    database_ready: reactive[bool] = reactive(False)
 
     def __init__(
         self,
@@ -93,20 +118,43 @@ class TrackerApp(App[None]):
         self.config = config
         self.url = url
         self.engine: Engine | None = None
+        # The newest page read before the engine opened; the papers view takes it.
+        self.first_page: Page | None = None
         self.on_first_rows = on_first_rows
-        path = sqlite_path(url)
-        self.where = str(path) if path is not None else url
+        self.path = sqlite_file(url)
+        self.where = str(self.path) if self.path is not None else url
         self.sub_title = self.where
 
     def get_default_screen(self) -> Screen[Any]:
         return StartScreen(self.where)
 
     def on_mount(self) -> None:
-        self.open_db()
+        if self.path is not None and self.path.is_file():
+            self.peek(self.path)
+        else:
+            self.open_db()
 
     # --- the database -----------------------------------------------------------
+    @work(thread=True, exclusive=True, exit_on_error=False, group="peek")
+    def peek(self, path: Path) -> None:
+        """The newest page with sqlite3, to paint while the database layer loads."""
+        page = None
+        try:
+            page = newest_page(path)
+        finally:
+            self.post_message(FirstPageRead(page))
+
+    def on_first_page_read(self, message: FirstPageRead) -> None:
+        if message.page is None:
+            self.open_db()  # empty, missing, locked or not ours: the engine says which
+            return
+        self.first_page = message.page
+        self.switch_mode("papers")  # its first rows painted, first_rows_shown opens the engine
+
     @work(thread=True, exclusive=True, exit_on_error=False, group="database")
     def open_db(self) -> None:
+        from tracker.db.engine import open_database
+
         try:
             engine = open_database(self.url, create=False)
             with engine.connect() as conn:
@@ -121,7 +169,9 @@ class TrackerApp(App[None]):
 
     def on_database_opened(self, message: DatabaseOpened) -> None:
         self.engine = message.engine
-        self.switch_mode("papers")
+        self.database_ready = True
+        if self.current_mode != "papers":
+            self.switch_mode("papers")
         if message.papers == 0:
             self.push_screen(EmptyDatabaseScreen(self.where, list(self.config.arxiv.categories)))
 
@@ -144,6 +194,11 @@ class TrackerApp(App[None]):
         if self.on_first_rows is not None:
             hook, self.on_first_rows = self.on_first_rows, None
             self.call_after_refresh(hook)
+        if self.engine is None and not any(
+            w.group == "database" and w.is_running for w in self.workers
+        ):
+            # The rows came from peek: load the database layer once they are painted.
+            self.call_after_refresh(self.open_db)
 
     async def action_quit(self) -> None:
         self.exit()
@@ -219,12 +274,23 @@ class TrackerApp(App[None]):
             module = importlib.import_module(TRIAL_SCREEN_MODULE)
             self.push_screen(module.TrialScreen(repo_id, task, self.config))
         else:
+            from tracker.tui.screens.dialogs import TryInfoScreen
+
             self.push_screen(TryInfoScreen(repo_id, task))
 
     def action_help(self) -> None:
+        from tracker.tui.screens.dialogs import HelpScreen
+
         self.push_screen(HelpScreen(self.help_sections()))
 
     def help_sections(self) -> list[HelpSection]:
+        from tracker.tui.screens.leaderboard import LeaderboardScreen
+        from tracker.tui.screens.model import ModelScreen
+        from tracker.tui.screens.models import ModelsScreen
+        from tracker.tui.screens.paper import PaperScreen
+        from tracker.tui.screens.tasks import TasksScreen
+        from tracker.tui.widgets.paged_table import PagedTable
+
         def rows(*sources: Iterable[BindingType]) -> list[tuple[str, str]]:
             seen: dict[str, str] = {}
             for source in sources:

@@ -1,5 +1,8 @@
 """Paged reads of papers for the TUI: filters, sorts and a page at a time.
 
+The row, page and filter types live in tracker.tui.paper_list (no SQLAlchemy),
+re-exported here.
+
 Every function takes a Connection that the calling worker opened; none of them
 loads more than a page (plus, for a full-text query with extra filters, the
 search's capped candidate list). The default order (newest first, no text) pages
@@ -9,9 +12,8 @@ on page 10,000 as on page 1; other orders page by OFFSET.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, time, timedelta
-from typing import Any, Literal
+from typing import Any
 
 from sqlalchemy import ColumnElement, and_, exists, func, or_, select, true, union
 from sqlalchemy.engine import Connection
@@ -29,6 +31,29 @@ from tracker.db.models import (
 )
 from tracker.db.papers import chunks
 from tracker.db.search import SearchFilters, search_papers
+from tracker.tui.paper_list import (
+    PAGE_SIZE,
+    SORT_LABELS,
+    SORTS,
+    Page,
+    PaperFilters,
+    PaperRow,
+    Sort,
+)
+
+__all__ = [
+    "PAGE_SIZE",
+    "SORTS",
+    "SORT_LABELS",
+    "Page",
+    "PaperFilters",
+    "PaperRow",
+    "Sort",
+    "categories",
+    "count_papers",
+    "enrich",
+    "fetch_papers",
+]
 
 P: Any = Paper.__table__
 PC: Any = PaperCategory.__table__
@@ -39,102 +64,6 @@ R: Any = Result.__table__
 CL: Any = CodeLink.__table__
 PU: Any = PaperUser.__table__
 PT: Any = PaperTag.__table__
-
-PAGE_SIZE = 100
-Sort = Literal["relevance", "newest", "upvotes", "models"]
-SORTS: tuple[Sort, ...] = ("relevance", "newest", "upvotes", "models")
-SORT_LABELS: dict[str, str] = {
-    "relevance": "best match",
-    "newest": "newest",
-    "upvotes": "most upvoted",
-    "models": "most models",
-}
-
-
-@dataclass(frozen=True)
-class PaperFilters:
-    """What the papers list shows. `relevance` falls back to newest without text."""
-
-    text: str = ""
-    category: str = ""
-    task: str = ""
-    dataset: str = ""
-    tag: str = ""
-    has_models: bool = False
-    has_code: bool = False
-    starred: bool = False
-    unread: bool = False
-    since: date | None = None
-    until: date | None = None
-    sort: Sort = "relevance"
-
-    def with_text(self, text: str) -> PaperFilters:
-        return replace(self, text=text)
-
-    def cleared(self) -> PaperFilters:
-        return PaperFilters(text=self.text)
-
-    @property
-    def effective_sort(self) -> Sort:
-        if self.sort == "relevance" and not self.text.strip():
-            return "newest"
-        return self.sort
-
-    def describe(self) -> list[str]:
-        """Short labels of the active filters, for the status line."""
-        labels = []
-        for name in ("category", "task", "dataset", "tag"):
-            value = getattr(self, name)
-            if value:
-                labels.append(f"{name}:{value}")
-        for name, label in (
-            ("has_models", "has models"),
-            ("has_code", "has code"),
-            ("starred", "starred"),
-            ("unread", "unread"),
-        ):
-            if getattr(self, name):
-                labels.append(label)
-        if self.since:
-            labels.append(f"since {self.since.isoformat()}")
-        if self.until:
-            labels.append(f"until {self.until.isoformat()}")
-        return labels
-
-    @property
-    def extra(self) -> bool:
-        """Filters that full-text search cannot apply itself."""
-        return bool(
-            self.task
-            or self.dataset
-            or self.tag
-            or self.has_models
-            or self.has_code
-            or self.starred
-            or self.unread
-        )
-
-
-@dataclass(frozen=True)
-class PaperRow:
-    id: int
-    arxiv_id: str
-    title: str
-    published: datetime | None
-    category: str
-    upvotes: int
-    models: int
-    has_code: bool
-    starred: bool
-    read: bool
-
-
-@dataclass
-class Page:
-    rows: list[PaperRow]
-    offset: int
-    has_more: bool
-    filters: PaperFilters = field(default_factory=PaperFilters)
 
 
 def _start(day: date) -> datetime:

@@ -2,10 +2,23 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from sqlalchemy.engine import Engine
 from textual.message import Message
+
+if TYPE_CHECKING:
+    from sqlalchemy.engine import Engine
+
+    from tracker.tui.paper_list import Page
+
+
+class FirstPageRead(Message):
+    """The newest page, read with sqlite3 before the engine opened (None: take the
+    ordinary path)."""
+
+    def __init__(self, page: Page | None) -> None:
+        super().__init__()
+        self.page = page
 
 
 class DatabaseOpened(Message):

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, cast
 
-from sqlalchemy.engine import Engine
 from textual.screen import Screen
 from textual.worker import Worker
 
-from tracker.config import Config
-
 if TYPE_CHECKING:
+    from sqlalchemy.engine import Engine
+
+    from tracker.config import Config
     from tracker.tui.app import TrackerApp
 
 

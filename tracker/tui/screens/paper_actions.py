@@ -11,9 +11,6 @@ from typing import Any
 from textual import work
 from textual.binding import Binding
 
-from tracker.db.engine import write_transaction
-from tracker.db.queries import paper_id_for
-from tracker.db.userdata import add_tags, remove_tags, set_note, set_read, tags_of, toggle_star
 from tracker.tui.formatting import bibtex
 from tracker.tui.messages import PaperChanged
 from tracker.tui.screens.base import TrackerScreen
@@ -118,6 +115,18 @@ class PaperActions(TrackerScreen):
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="userdata")
     def write_user_data(self, arxiv_id: str, op: str, value: Any) -> None:
+        # Imported here: the papers list paints before SQLAlchemy has loaded.
+        from tracker.db.engine import write_transaction
+        from tracker.db.queries import paper_id_for
+        from tracker.db.userdata import (
+            add_tags,
+            remove_tags,
+            set_note,
+            set_read,
+            tags_of,
+            toggle_star,
+        )
+
         with write_transaction(self.engine) as conn:
             pid = paper_id_for(conn, arxiv_id)
             if op == "star":

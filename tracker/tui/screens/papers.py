@@ -1,4 +1,9 @@
-"""The papers view: live search, filters, sorts, a paged list and the detail pane."""
+"""The papers view: live search, filters, sorts, a paged list and the detail pane.
+
+Nothing here imports SQLAlchemy at module level: the view can paint a first page
+that the app read with sqlite3 (TrackerApp.first_page) while the database layer
+loads, and it starts its database workers once the app says the engine is ready.
+"""
 
 from __future__ import annotations
 
@@ -13,25 +18,21 @@ from textual.message import Message
 from textual.timer import Timer
 from textual.widgets import DataTable, Footer, Header, Input, Static
 
-from tracker.db.queries import paper_detail
-from tracker.tui.data import (
-    PAGE_SIZE,
-    SORT_LABELS,
-    Page,
-    PaperFilters,
-    PaperRow,
-    count_papers,
-    enrich,
-    fetch_papers,
-)
 from tracker.tui.messages import PaperChanged
-from tracker.tui.screens.filters import PaperFiltersScreen
+from tracker.tui.paper_list import PAGE_SIZE, SORT_LABELS, Page, PaperFilters, PaperRow
 from tracker.tui.screens.paper_actions import PAPER_BINDINGS, PaperActions
+from tracker.tui.widgets.paged_list import PagedList
 from tracker.tui.widgets.paged_table import Direction
 from tracker.tui.widgets.paper_detail import PaperDetail
 from tracker.tui.widgets.paper_table import PaperTable
 
 DETAIL_DELAY = 0.06  # seconds the cursor rests on a row before its detail loads
+# After a new list (a keystroke in the search box), wait longer: the next key
+# usually follows within this, and the list must not wait behind the detail pane.
+DETAIL_DELAY_AFTER_SEARCH = 0.25
+# Live typing ranks the newest LIVE_CANDIDATES matches, not [search] candidates:
+# bm25 scores each candidate, and the user sees about thirty rows.
+LIVE_CANDIDATES = 500
 
 
 class PapersScreen(PaperActions):
@@ -82,6 +83,8 @@ class PapersScreen(PaperActions):
         self._inflight = False
         self._pending = False
         self._detail_timer: Timer | None = None
+        self._detail_delay = DETAIL_DELAY
+        self._more_wanted: PagedList.MoreWanted | None = None  # asked before the engine was ready
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -98,10 +101,37 @@ class PapersScreen(PaperActions):
     def on_mount(self) -> None:
         self.query_one(PaperTable).focus()
         self.watch(self.app, "data_version", self._data_changed, init=False)
-        self.reload()
+        self.watch(self.app, "database_ready", self._database_ready, init=False)
+        first_page, self.tracker.first_page = self.tracker.first_page, None
+        if first_page is not None:
+            self.generation += 1
+            self.post_message(self.PageLoaded(self.generation, first_page))
+        else:
+            self.reload()
 
     def _data_changed(self) -> None:
         self.reload()
+
+    @property
+    def ready(self) -> bool:
+        """Whether the engine is open (the first page may come before it)."""
+        return self.tracker.engine is not None
+
+    def _database_ready(self, ready: bool) -> None:
+        """The engine opened after the first page was painted: catch up on what waited."""
+        if not ready:
+            return
+        if self._pending:
+            self._start_load()
+            return
+        if self.shown is not None:
+            self.count(self.shown, self.generation)
+        if self._more_wanted is not None:
+            message, self._more_wanted = self._more_wanted, None
+            self.on_paged_list_more_wanted(message)
+        current = self.query_one(PaperTable).current
+        if current is not None and self.paper_detail is None:
+            self.load_detail(current.arxiv_id)
 
     # --- loading the list -------------------------------------------------------
     def set_filters(self, filters: PaperFilters) -> None:
@@ -112,7 +142,7 @@ class PapersScreen(PaperActions):
     def reload(self) -> None:
         """Show the first page for the current filters; at most one load runs at a time."""
         self.generation += 1
-        if self._inflight:
+        if self._inflight or not self.ready:
             self._pending = True
             return
         self._start_load()
@@ -121,17 +151,25 @@ class PapersScreen(PaperActions):
         self._inflight, self._pending = True, False
         self.load_first_page(self.filters, self.generation)
 
+    @property
+    def live_candidates(self) -> int:
+        return min(self.config.search.candidates, LIVE_CANDIDATES) or LIVE_CANDIDATES
+
     @work(thread=True, exclusive=True, exit_on_error=False, group="papers")
     def load_first_page(self, filters: PaperFilters, generation: int) -> None:
+        from tracker.tui.data import fetch_papers
+
         page = None
         try:
             with self.engine.connect() as conn:
-                page = fetch_papers(conn, filters, candidates=self.config.search.candidates)
+                page = fetch_papers(conn, filters, candidates=self.live_candidates)
         finally:
             self.post_message(self.PageLoaded(generation, page))
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="count")
     def count(self, filters: PaperFilters, generation: int) -> None:
+        from tracker.tui.data import count_papers
+
         with self.engine.connect() as conn:
             total = count_papers(conn, filters)
         self.post_message(self.Counted(generation, total))
@@ -145,6 +183,8 @@ class PapersScreen(PaperActions):
         anchor: PaperRow,
         offset: int,
     ) -> None:
+        from tracker.tui.data import fetch_papers
+
         with self.engine.connect() as conn:
             page = fetch_papers(
                 conn,
@@ -152,7 +192,7 @@ class PapersScreen(PaperActions):
                 offset=offset,
                 after=anchor if direction == "next" else None,
                 before=anchor if direction == "prev" else None,
-                candidates=self.config.search.candidates,
+                candidates=self.live_candidates,
             )
         self.post_message(self.MoreLoaded(generation, direction, page))
 
@@ -161,8 +201,12 @@ class PapersScreen(PaperActions):
         if message.page is not None and message.generation == self.generation:
             self.shown = message.page.filters
             self.total = None
-            # Counting can scan a million rows: only once the rows are on screen.
-            self.count(message.page.filters, message.generation)
+            self._more_wanted = None
+            # Counting can scan a million rows: only once the rows are on screen
+            # (and a text search is capped: nothing to count).
+            if self.ready and not message.page.filters.text.strip():
+                self.count(message.page.filters, message.generation)
+            self._detail_delay = DETAIL_DELAY_AFTER_SEARCH
             self.query_one(PaperTable).show_page(message.page)
             if message.page.rows:
                 self.tracker.first_rows_shown()
@@ -183,7 +227,10 @@ class PapersScreen(PaperActions):
             self.total = message.total
             self._update_status()
 
-    def on_paged_table_more_wanted(self, message: PaperTable.MoreWanted) -> None:
+    def on_paged_list_more_wanted(self, message: PagedList.MoreWanted) -> None:
+        if not self.ready:
+            self._more_wanted = message
+            return
         table = self.query_one(PaperTable)
         if message.direction == "next":
             offset = table.first_offset + len(table.rows_shown)
@@ -220,10 +267,13 @@ class PapersScreen(PaperActions):
     def on_paper_table_paper_highlighted(self, message: PaperTable.PaperHighlighted) -> None:
         if self._detail_timer is not None:
             self._detail_timer.stop()
+        delay, self._detail_delay = self._detail_delay, DETAIL_DELAY
         arxiv_id = message.paper.arxiv_id
         if self.paper_detail is not None and self.paper_detail["arxiv_id"] == arxiv_id:
             return  # a page came or went around the same paper: nothing to redraw
-        self._detail_timer = self.set_timer(DETAIL_DELAY, lambda: self.load_detail(arxiv_id))
+        if not self.ready:
+            return  # loaded when the engine is (see _database_ready)
+        self._detail_timer = self.set_timer(delay, lambda: self.load_detail(arxiv_id))
 
     def on_paper_table_paper_selected(self, message: PaperTable.PaperSelected) -> None:
         from tracker.tui.screens.paper import PaperScreen
@@ -232,6 +282,8 @@ class PapersScreen(PaperActions):
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="detail")
     def load_detail(self, arxiv_id: str) -> None:
+        from tracker.db.queries import paper_detail
+
         with self.engine.connect() as conn:
             detail = paper_detail(conn, arxiv_id)
         self.post_message(self.DetailLoaded(detail))
@@ -261,6 +313,8 @@ class PapersScreen(PaperActions):
 
     @work(thread=True, exclusive=False, exit_on_error=False, group="row")
     def refresh_row(self, paper_id: int) -> None:
+        from tracker.tui.data import enrich
+
         with self.engine.connect() as conn:
             rows = enrich(conn, [paper_id])
         if rows:
@@ -288,6 +342,8 @@ class PapersScreen(PaperActions):
         self.query_one(PaperTable).focus()
 
     def action_filters(self) -> None:
+        from tracker.tui.screens.filters import PaperFiltersScreen
+
         def done(filters: PaperFilters | None) -> None:
             if filters is not None:
                 self.set_filters(filters)
