@@ -14,6 +14,7 @@ Usage: python benchmarks/bench_ingest.py [--papers N] [--page-size N]
 from __future__ import annotations
 
 import argparse
+import multiprocessing
 import sqlite3
 import tempfile
 import time
@@ -29,6 +30,12 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--papers", type=int, default=30_000)
     parser.add_argument("--page-size", type=int, default=2000)
+    parser.add_argument(
+        "--into",
+        type=Path,
+        help="also sync the same pages into a copy-free existing database (e.g. the 1M one "
+        "bench_search.py builds) to show that its size does not slow a sync",
+    )
     args = parser.parse_args()
 
     from arxiv import _feed
@@ -52,9 +59,30 @@ def main() -> None:
     parsed = sum(len(_feed.parse(body).results) for body in bodies.values())
     parse_rate = parsed / (time.perf_counter() - started)
 
-    server = FakeServer().start()
+    # The server runs in its own process, as arXiv would: in this one it would
+    # compete with the store for the GIL.
+    server = FakeServer()
     for start, body in bodies.items():
-        server.add("/api/query", Reply(body=body), params={"start": str(start)}, repeat=True)
+        server.add(
+            "/api/query",
+            Reply(body=body),
+            params={"search_query": "cat:cs.LG", "start": str(start)},
+            repeat=True,
+        )
+    if args.into:
+        # Ids that the big database does not hold: a new week, not updates.
+        fresh = synthetic_entries(args.papers, seed=2, year=27)
+        for start in range(0, len(fresh), args.page_size):
+            body = feed_xml(fresh[start : start + args.page_size], len(fresh), start)
+            server.add(
+                "/api/query",
+                Reply(body=body),
+                params={"search_query": "cat:bench.into", "start": str(start)},
+            )
+    serving = multiprocessing.get_context("fork").Process(
+        target=server.httpd.serve_forever, daemon=True
+    )
+    serving.start()
     with tempfile.TemporaryDirectory() as tmp:
         db = Path(tmp) / "bench.db"
         config_path = write_config(
@@ -107,7 +135,32 @@ def main() -> None:
             )
         raw_rate = len(rows) / (time.perf_counter() - started)
         conn.close()
-    server.stop()
+        if args.into:
+            config = load_config(
+                write_config(
+                    Path(tmp) / "into.toml",
+                    args.into.resolve(),
+                    api_url=server.url + "/api/query",
+                    page_size=args.page_size,
+                    lookback_days=3650,
+                    categories=["bench.into"],
+                ),
+                environ={},
+            )
+            engine = open_database(config.database_url)
+            with engine.connect() as conn:
+                before = conn.exec_driver_sql("SELECT count(*) FROM papers").scalar()
+            started = time.perf_counter()
+            into = run_sync(engine, config, sources=("arxiv",))
+            into_seconds = time.perf_counter() - started
+            engine.dispose()
+    serving.terminate()
+    server.httpd.server_close()
+    if args.into:
+        print(
+            f"sync into a {before:,}-paper database: {into.new / into_seconds:8.0f} papers/s "
+            f"({into.new} new in {into_seconds:.2f} s)"
+        )
 
     sync_rate = args.papers / sync_seconds
     print(

@@ -50,7 +50,7 @@ class TextMaker:
         return " ".join(self.words_(self.rng.choice((1, 1, 2, 2, 2, 3))))
 
 
-def synthetic_entries(count: int, seed: int = 1, newest: datetime | None = None):
+def synthetic_entries(count: int, seed: int = 1, newest: datetime | None = None, year: int = 26):
     """Feed entries (tests.support.feeds.Entry), newest first, one a minute."""
     from tests.support.feeds import Entry
 
@@ -60,7 +60,7 @@ def synthetic_entries(count: int, seed: int = 1, newest: datetime | None = None)
     for i in range(count):
         entries.append(
             Entry(
-                arxiv_id=f"26{i // 99_999 % 12 + 1:02d}.{i % 99_999 + 1:05d}",
+                arxiv_id=f"{year:02d}{i // 99_999 % 12 + 1:02d}.{i % 99_999 + 1:05d}",
                 title=maker.sentence(maker.rng.randint(6, 14)).capitalize(),
                 abstract=maker.sentence(maker.rng.randint(120, 220)),
                 authors=[
