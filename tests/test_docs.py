@@ -52,3 +52,9 @@ def test_every_config_key_is_in_the_readme():
 def test_readme_names_the_two_setup_commands_and_ci_runs_the_test_one():
     assert "make demo" in README and "make test" in README
     assert "make test" in (REPO / ".ci" / "run").read_text()
+
+
+def test_import_lists_both_bulk_formats(cli):
+    result = cli("import", "--help")
+    assert result.code == 0
+    assert "arxiv-snapshot" in result.out and "pwc-evaluations" in result.out

@@ -104,8 +104,8 @@ COMMAND_MODULES: dict[str, tuple[str, ...]] = {
     "tracker.commands.sync_cmd": ("sync", "add"),
     "tracker.commands.papers_cmd": ("search", "show", "star", "tag", "note"),
     "tracker.commands.demo_cmd": ("demo",),
-    "tracker.commands.snapshot_cmd": (),
-    "tracker.commands.hub_cmd": ("models", "tasks", "datasets", "leaderboard", "import"),
+    "tracker.commands.import_cmd": ("import",),
+    "tracker.commands.hub_cmd": ("models", "tasks", "datasets", "leaderboard"),
     "tracker.commands.trial_cmd": ("try", "doctor", "trials"),
     "tracker.commands.follow_cmd": ("watch", "digest", "recommend"),
 }

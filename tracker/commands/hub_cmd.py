@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-from pathlib import Path
 from typing import Any
 
 import click
@@ -279,32 +277,4 @@ def _flush(batch: list[tuple[Any, ...]]) -> None:
         click.echo("")
 
 
-@click.group(name="import")
-def import_() -> None:
-    """Import bulk files (no network): the Papers with Code archive."""
-
-
-@import_.command(name="pwc-evaluations")
-@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
-@click.option("--json", "as_json", is_flag=True, help="Print what was imported as JSON.")
-@pass_app
-def pwc_evaluations(app: AppContext, file: Path, as_json: bool) -> None:
-    """Import FILE (evaluation-tables.json or .json.gz, the sota-extractor format).
-
-    Tasks, datasets and results arrive with source pwc-archive, linked to papers by
-    the arXiv id in their URL; papers we lack become stubs the next sync fills.
-    Importing a file again adds nothing.
-    """
-    from tracker.imports.pwc import import_evaluations
-
-    done = import_evaluations(app.engine(), file, datetime.now(UTC))
-    if as_json:
-        emit_json({"file": str(file), **done})
-        return
-    info(
-        f"import: {done['results']} results ({done['new_results']} new) in {done['tasks']} tasks "
-        f"and {done['datasets']} datasets; {done['papers']} papers ({done['stubs']} new stubs)"
-    )
-
-
-COMMANDS = [models, tasks, datasets, leaderboard, import_]
+COMMANDS = [models, tasks, datasets, leaderboard]

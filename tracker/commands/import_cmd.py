@@ -1,16 +1,44 @@
-"""`tracker import arxiv-snapshot`: bulk-load arXiv's metadata snapshot."""
+"""`tracker import`: bulk files, read without the network (the PwC archive, arXiv's snapshot)."""
 
 from __future__ import annotations
 
 import sys
 import time
+from datetime import UTC, datetime
 from pathlib import Path
 
 import click
 
 from tracker.cli import AppContext, pass_app
-from tracker.commands.hub_cmd import import_
 from tracker.output import emit_json, info
+
+
+@click.group(name="import")
+def import_() -> None:
+    """Import bulk files (no network): the Papers with Code archive, arXiv's snapshot."""
+
+
+@import_.command(name="pwc-evaluations")
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--json", "as_json", is_flag=True, help="Print what was imported as JSON.")
+@pass_app
+def pwc_evaluations(app: AppContext, file: Path, as_json: bool) -> None:
+    """Import FILE (evaluation-tables.json or .json.gz, the sota-extractor format).
+
+    Tasks, datasets and results arrive with source pwc-archive, linked to papers by
+    the arXiv id in their URL; papers we lack become stubs the next sync fills.
+    Importing a file again adds nothing.
+    """
+    from tracker.imports.pwc import import_evaluations
+
+    done = import_evaluations(app.engine(), file, datetime.now(UTC))
+    if as_json:
+        emit_json({"file": str(file), **done})
+        return
+    info(
+        f"import: {done['results']} results ({done['new_results']} new) in {done['tasks']} tasks "
+        f"and {done['datasets']} datasets; {done['papers']} papers ({done['stubs']} new stubs)"
+    )
 
 
 class _Bar:
@@ -95,5 +123,4 @@ def arxiv_snapshot(app: AppContext, file: Path, categories: tuple[str, ...], as_
             info(f"  ... and {report.error_count - len(report.errors)} more")
 
 
-# The command attaches to the `import` group; nothing to add at the top level.
-COMMANDS: list[click.Command] = []
+COMMANDS = [import_]
