@@ -48,7 +48,12 @@ def when(*steps: Any) -> Callable[[Any], Awaitable[None]]:
     async def run_before(pilot: Any) -> None:
         app = pilot.app
         await wait_for(
-            pilot, lambda: isinstance(app.screen, PapersScreen) and app.screen.paper_detail
+            pilot,
+            lambda: (
+                isinstance(app.screen, PapersScreen)
+                and app.screen.paper_detail
+                and app.screen.total is not None
+            ),  # counted once the list rests
         )
         for step in steps:
             if isinstance(step, str):

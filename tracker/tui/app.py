@@ -170,6 +170,7 @@ class TrackerApp(App[None]):
     def on_database_opened(self, message: DatabaseOpened) -> None:
         self.engine = message.engine
         self.database_ready = True
+        self.refresh_bindings()  # the views' and sync's keys were hidden until now
         if self.current_mode != "papers":
             self.switch_mode("papers")
         if message.papers == 0:

@@ -33,6 +33,9 @@ DETAIL_DELAY_AFTER_SEARCH = 0.25
 # Live typing ranks the newest LIVE_CANDIDATES matches, not [search] candidates:
 # bm25 scores each candidate, and the user sees about thirty rows.
 LIVE_CANDIDATES = 500
+# Counting scans the matching papers (a million, unfiltered): start only once the
+# list has stayed for this long, and remember the totals until the data changes.
+COUNT_DELAY = 0.3
 
 
 class PapersScreen(PaperActions):
@@ -58,9 +61,10 @@ class PapersScreen(PaperActions):
             self.page = page
 
     class Counted(Message):
-        def __init__(self, generation: int, total: int | None) -> None:
+        def __init__(self, generation: int, filters: PaperFilters, total: int | None) -> None:
             super().__init__()
             self.generation = generation
+            self.filters = filters
             self.total = total
 
     class DetailLoaded(Message):
@@ -84,6 +88,7 @@ class PapersScreen(PaperActions):
         self._pending = False
         self._detail_timer: Timer | None = None
         self._detail_delay = DETAIL_DELAY
+        self._counts: dict[PaperFilters, int | None] = {}  # totals until the data changes
         self._more_wanted: PagedList.MoreWanted | None = None  # asked before the engine was ready
 
     def compose(self) -> ComposeResult:
@@ -110,6 +115,7 @@ class PapersScreen(PaperActions):
             self.reload()
 
     def _data_changed(self) -> None:
+        self._counts.clear()
         self.reload()
 
     @property
@@ -125,7 +131,7 @@ class PapersScreen(PaperActions):
             self._start_load()
             return
         if self.shown is not None:
-            self.count(self.shown, self.generation)
+            self._want_count(self.shown, self.generation)
         if self._more_wanted is not None:
             message, self._more_wanted = self._more_wanted, None
             self.on_paged_list_more_wanted(message)
@@ -172,7 +178,21 @@ class PapersScreen(PaperActions):
 
         with self.engine.connect() as conn:
             total = count_papers(conn, filters)
-        self.post_message(self.Counted(generation, total))
+        self.post_message(self.Counted(generation, filters, total))
+
+    def _want_count(self, filters: PaperFilters, generation: int) -> None:
+        """The total for the status line: remembered, or counted once the list rests."""
+        if filters.text.strip():
+            return  # a text search is capped: nothing to count
+        if filters in self._counts:
+            self.total = self._counts[filters]
+            return
+
+        def count_if_still_shown() -> None:
+            if generation == self.generation and self.ready:
+                self.count(filters, generation)
+
+        self.set_timer(COUNT_DELAY, count_if_still_shown)
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="papers-more")
     def load_more(
@@ -202,10 +222,7 @@ class PapersScreen(PaperActions):
             self.shown = message.page.filters
             self.total = None
             self._more_wanted = None
-            # Counting can scan a million rows: only once the rows are on screen
-            # (and a text search is capped: nothing to count).
-            if self.ready and not message.page.filters.text.strip():
-                self.count(message.page.filters, message.generation)
+            self._want_count(message.page.filters, message.generation)
             self._detail_delay = DETAIL_DELAY_AFTER_SEARCH
             self.query_one(PaperTable).show_page(message.page)
             if message.page.rows:
@@ -223,6 +240,7 @@ class PapersScreen(PaperActions):
             self._update_status()
 
     def on_papers_screen_counted(self, message: Counted) -> None:
+        self._counts[message.filters] = message.total
         if message.generation == self.generation:
             self.total = message.total
             self._update_status()
@@ -261,7 +279,7 @@ class PapersScreen(PaperActions):
         labels = self.filters.describe()
         if labels:
             text.append("  ·  " + ", ".join(labels), style="yellow")
-        self.query_one("#papers-status", Static).update(text)
+        self.query_one("#papers-status", Static).update(text, layout=False)
 
     # --- the detail pane ----------------------------------------------------------
     def on_paper_table_paper_highlighted(self, message: PaperTable.PaperHighlighted) -> None:
@@ -303,6 +321,7 @@ class PapersScreen(PaperActions):
 
     # --- user data ------------------------------------------------------------------
     def on_paper_changed(self, message: PaperChanged) -> None:
+        self._counts.clear()  # starred and unread counts may have changed
         table = self.query_one(PaperTable)
         for row in table.rows_shown:
             if row.arxiv_id == message.arxiv_id:

@@ -15,14 +15,14 @@ memory stays flat however far the user scrolls.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any, ClassVar, Generic, TypeVar
+from typing import Any, ClassVar, Generic, NamedTuple, TypeVar
 
 from rich.segment import Segment
 from rich.style import Style
 from rich.text import Text
 from textual import events
 from textual.binding import Binding, BindingType
-from textual.geometry import Size
+from textual.geometry import Region, Size
 from textual.message import Message
 from textual.reactive import reactive
 from textual.scroll_view import ScrollView
@@ -31,6 +31,16 @@ from textual.strip import Strip
 from tracker.tui.widgets.paged_table import MAX_PAGES, PREFETCH_ROWS, Direction, PageLike
 
 RowT = TypeVar("RowT")
+
+
+class _Styles(NamedTuple):
+    base: Style
+    header: Style
+    even: Style
+    odd: Style
+    cursor: Style
+
+
 Column = tuple[str, int]  # label, width (cells, without the one-cell padding either side)
 
 
@@ -110,8 +120,14 @@ class PagedList(ScrollView, Generic[RowT], can_focus=True):
         self.rows_shown: list[RowT] = []
         self.waiting: Direction | None = None
         self._quiet = False  # set while the window changes: no fetches, no highlights
+        # Rendered lines by (row index, has the cursor), valid for _cache_key.
         self._lines: dict[tuple[int, bool], Strip] = {}
-        self._cache_key: tuple[int, bool, int] = (0, False, 0)
+        self._cache_key: tuple[int, _Styles] | None = None
+        self._styles = _Styles(Style(), Style(), Style(), Style(), Style())
+        self._width = 0
+        self._columns: list[Column] = []
+        self._header_line = Strip([])
+        self._top = 0
 
     # --- what subclasses define -------------------------------------------------
     def columns_for(self, width: int) -> Sequence[Column]:
@@ -275,57 +291,70 @@ class PagedList(ScrollView, Generic[RowT], can_focus=True):
         self.virtual_size = Size(self.scrollable_content_region.width, len(self.rows_shown) + 1)
         self._scroll_cursor_into_view()
 
-    def render_line(self, y: int) -> Strip:
+    def render_lines(self, crop: Region) -> list[Strip]:
+        """Work out the width and styles once per pass, not once per line."""
         width = self.scrollable_content_region.width
-        focused = self.has_focus
-        key = (width, focused, id(self.app.current_theme))
+        get = self.get_component_rich_style
+        self._styles = _Styles(
+            base=self.rich_style,
+            header=get("paged-list--header"),
+            even=get("paged-list--even-row"),
+            odd=get("paged-list--odd-row"),
+            cursor=get("paged-list--cursor"),
+        )
+        key = (width, self._styles)
         if key != self._cache_key:
             self._lines.clear()
             self._cache_key = key
+            self._width = width
+            self._columns = list(self.columns_for(width))
+            self._header_line = self._header()
+        self._top = round(self.scroll_y)
+        return super().render_lines(crop)
+
+    def render_line(self, y: int) -> Strip:
         if y == 0:
-            return self._header(width)
-        index = round(self.scroll_y) + y - 1
+            return self._header_line
+        index = self._top + y - 1
         if index >= len(self.rows_shown):
-            return Strip.blank(width, self.rich_style)
+            return Strip.blank(self._width, self._styles.base)
         cursor = index == self.cursor_row
         strip = self._lines.get((index, cursor))
         if strip is None:
-            strip = self._row_line(index, cursor, width)
+            strip = self._row_line(index, cursor)
             self._lines[(index, cursor)] = strip
         return strip
 
-    def _header(self, width: int) -> Strip:
-        style = self.rich_style + self.get_component_rich_style("paged-list--header")
+    def _header(self) -> Strip:
         text = Text(no_wrap=True, end="")
-        for label, w in self.columns_for(width):
+        for label, w in self._columns:
             text.append(" " + label[:w].ljust(w) + " ")
-        return self._strip(text, style, width)
+        return self._strip(text, self._styles.base + self._styles.header)
 
-    def _row_line(self, index: int, cursor: bool, width: int) -> Strip:
-        zebra = "paged-list--even-row" if index % 2 == 0 else "paged-list--odd-row"
-        style = self.rich_style + self.get_component_rich_style(zebra)
-        post = Style.null()
+    def _row_line(self, index: int, cursor: bool) -> Strip:
+        styles = self._styles
+        style = styles.base + (styles.even if index % 2 == 0 else styles.odd)
+        post = None
         if cursor:
             # As DataTable does: the cursor's colours under the cells', its foreground on top.
-            cursor_style = self.get_component_rich_style("paged-list--cursor")
-            style += cursor_style
-            post = Style.from_color(color=cursor_style.color)
+            style += styles.cursor
+            post = Style.from_color(color=styles.cursor.color)
         text = Text(no_wrap=True, end="")
-        cells = self.cells(self.rows_shown[index], width)
-        for (_, w), cell in zip(self.columns_for(width), cells, strict=True):
+        cells = self.cells(self.rows_shown[index], self._width)
+        for (_, w), cell in zip(self._columns, cells, strict=True):
             text.append(" ")
             text.append_text(_fit(cell, w))
             text.append(" ")
-        return self._strip(text, style, width, post)
+        return self._strip(text, style, post)
 
-    def _strip(self, text: Text, style: Style, width: int, post: Style | None = None) -> Strip:
+    def _strip(self, text: Text, style: Style, post: Style | None = None) -> Strip:
         segments = []
         for segment in text.render(self.app.console):
             styled = style + segment.style if segment.style else style
             if post:
                 styled += post
             segments.append(Segment(segment.text, styled))
-        return Strip(segments).crop_extend(0, width, style)
+        return Strip(segments).crop_extend(0, self._width, style)
 
 
 def _fit(cell: Text, width: int) -> Text:
