@@ -342,3 +342,35 @@ async def test_keys_typed_before_the_engine_opens_apply_once_it_does(make_app, d
         await wait_for(pilot, lambda: screen.shown.text == "bert" and screen.paper_detail)
         assert "1810.04805" in shown_ids(screen)
         assert screen.paper_detail["arxiv_id"] == shown_ids(screen)[0]
+
+
+async def test_a_newer_key_interrupts_a_stale_search(make_app, demo_db, monkeypatch):
+    """A search still running when the next key comes is stopped, not waited for."""
+    from sqlalchemy import text
+
+    import tracker.tui.data as data
+
+    real = data.fetch_papers
+
+    def fetch(conn, filters, **kwargs):
+        if filters.text == "slow":  # runs until interrupted
+            conn.execute(
+                text(
+                    "WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c)"
+                    " SELECT count(*) FROM c"
+                )
+            )
+        return real(conn, filters, **kwargs)
+
+    monkeypatch.setattr(data, "fetch_papers", fetch)
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_papers(pilot, app)
+        await wait_for(pilot, lambda: app.engine is not None)
+        screen.query_one("#search").focus()
+        await pilot.press(*"slow")
+        await wait_for(pilot, lambda: screen._loading is not None and screen.filters.text == "slow")
+        await pilot.pause(0.2)
+        await pilot.press("e", "r")
+        await wait_for(pilot, lambda: screen.shown.text == "slower")
+        assert not [n for n in app._notifications if n.severity == "error"]

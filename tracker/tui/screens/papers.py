@@ -89,6 +89,7 @@ class PapersScreen(PaperActions):
         self._detail_timer: Timer | None = None
         self._detail_delay = DETAIL_DELAY
         self._counts: dict[PaperFilters, int | None] = {}  # totals until the data changes
+        self._loading: Any = None  # the DBAPI connection of the running first-page load
         self._more_wanted: PagedList.MoreWanted | None = None  # asked before the engine was ready
 
     def compose(self) -> ComposeResult:
@@ -150,8 +151,15 @@ class PapersScreen(PaperActions):
         self.generation += 1
         if self._inflight or not self.ready:
             self._pending = True
+            self._interrupt_load()
             return
         self._start_load()
+
+    def _interrupt_load(self) -> None:
+        """The running load is stale: stop its query (SQLite can) rather than wait for it."""
+        interrupt = getattr(self._loading, "interrupt", None)
+        if interrupt is not None:
+            interrupt()
 
     def _start_load(self) -> None:
         self._inflight, self._pending = True, False
@@ -163,12 +171,21 @@ class PapersScreen(PaperActions):
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="papers")
     def load_first_page(self, filters: PaperFilters, generation: int) -> None:
+        from sqlalchemy.exc import OperationalError
+
         from tracker.tui.data import fetch_papers
 
         page = None
         try:
             with self.engine.connect() as conn:
-                page = fetch_papers(conn, filters, candidates=self.live_candidates)
+                self._loading = conn.connection.dbapi_connection
+                try:
+                    page = fetch_papers(conn, filters, candidates=self.live_candidates)
+                except OperationalError as exc:
+                    if "interrupted" not in str(exc.orig) or generation == self.generation:
+                        raise
+                finally:
+                    self._loading = None
         finally:
             self.post_message(self.PageLoaded(generation, page))
 
