@@ -76,3 +76,13 @@ async def test_recommendations_need_a_marked_paper(make_app, demo_db):
         await wait_for(pilot, lambda: screen.digest is not None and screen.recommend_note)
         assert screen.recommend_note.startswith("you have not starred or tagged any paper yet")
         assert status(screen).startswith("Nothing new since ")
+
+
+async def test_w_opens_whats_new_from_the_papers_view(make_app, demo_db):
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_for(pilot, lambda: isinstance(app.screen, PapersScreen) and app.screen.shown)
+        await pilot.press("w")
+        await wait_for(pilot, lambda: isinstance(app.screen, WhatsNewScreen))
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: isinstance(app.screen, PapersScreen))

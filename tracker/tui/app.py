@@ -97,6 +97,7 @@ class TrackerApp(App[None]):
         Binding("2", "switch_mode('models')", "Models"),
         Binding("3", "switch_mode('tasks')", "Tasks"),
         Binding("S", "sync", "Sync"),
+        Binding("w", "whats_new", "What's new", show=False),
         Binding("question_mark", "help", "Help"),
         Binding("q", "quit", "Quit"),
     ]
@@ -186,7 +187,7 @@ class TrackerApp(App[None]):
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """The views and sync need an open database: their keys wait for it."""
-        if action in ("switch_mode", "sync") and self.engine is None:
+        if action in ("switch_mode", "sync", "whats_new") and self.engine is None:
             return False
         return True
 
@@ -284,6 +285,12 @@ class TrackerApp(App[None]):
 
             self.push_screen(TryInfoScreen(repo_id, task))
 
+    def action_whats_new(self) -> None:
+        from tracker.tui.screens.whats_new import WhatsNewScreen
+
+        if not isinstance(self.screen, WhatsNewScreen):
+            self.push_screen(WhatsNewScreen())
+
     def action_help(self) -> None:
         from tracker.tui.screens.dialogs import HelpScreen
 
@@ -295,6 +302,7 @@ class TrackerApp(App[None]):
         from tracker.tui.screens.models import ModelsScreen
         from tracker.tui.screens.paper import PaperScreen
         from tracker.tui.screens.tasks import TasksScreen
+        from tracker.tui.screens.whats_new import WhatsNewScreen
         from tracker.tui.widgets.paged_table import PagedTable
 
         def rows(*sources: Iterable[BindingType]) -> list[tuple[str, str]]:
@@ -318,6 +326,7 @@ class TrackerApp(App[None]):
             ),
             ("Leaderboard", rows(LeaderboardScreen.BINDINGS)),
             ("Paper and model pages", rows(PaperScreen.BINDINGS, ModelScreen.BINDINGS)),
+            ("What's new (w)", rows(WhatsNewScreen.BINDINGS)),
         ]
 
     def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
