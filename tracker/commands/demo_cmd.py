@@ -35,8 +35,10 @@ def demo(app: AppContext, no_tui: bool, as_json: bool) -> None:
         f"{loaded['models']} models, {loaded['results']} results in {url.removeprefix('sqlite:///')}"
     )
     if no_tui or not (sys.stdin.isatty() and sys.stdout.isatty()):
-        info("Try: tracker --config ... or `tracker search transformer` on your own database;")
-        info("     the demo database opens in the TUI when run from a terminal.")
+        info("Not a terminal, so no TUI. Look around with, e.g.:")
+        info("  tracker --demo search transformer")
+        info("  tracker --demo show 1706.03762")
+        info("  tracker --demo leaderboard text-classification")
         return
     open_tui(app, url)
 
