@@ -17,28 +17,8 @@ from typing import Any
 from sqlalchemy import func, or_, select
 from sqlalchemy.engine import Connection
 
-from tracker.db.models import (
-    CodeLink,
-    Model,
-    ModelDataset,
-    Paper,
-    PaperCategory,
-    PaperModel,
-    PaperTag,
-    PaperUser,
-    Result,
-)
 from tracker.db.papers import chunks
-
-P: Any = Paper.__table__
-PC: Any = PaperCategory.__table__
-PM: Any = PaperModel.__table__
-M: Any = Model.__table__
-MD: Any = ModelDataset.__table__
-R: Any = Result.__table__
-CL: Any = CodeLink.__table__
-PU: Any = PaperUser.__table__
-PT: Any = PaperTag.__table__
+from tracker.db.tables import CL, MD, PC, PM, PT, PU, M, P, R
 
 
 def max_ids(conn: Connection) -> dict[str, int]:

@@ -16,19 +16,11 @@ from typing import Any, Literal
 from sqlalchemy import and_, func, or_, select
 from sqlalchemy.engine import Connection
 
-from tracker.db.models import Dataset, Model, ModelDataset, Paper, PaperModel, Result, Task
 from tracker.db.queries import iso
+from tracker.db.tables import MD, PM, D, M, P, R, T
 from tracker.errors import NotFoundError, UsageError
 from tracker.ids import parse_arxiv_id
 from tracker.tasks_catalog import MODALITIES, canonical_task
-
-M = Model.__table__
-PM = PaperModel.__table__
-P = Paper.__table__
-T = Task.__table__
-D = Dataset.__table__
-MD = ModelDataset.__table__
-R = Result.__table__
 
 ModelSort = Literal["downloads", "likes", "trending", "params", "date"]
 MODEL_SORTS: tuple[str, ...] = ("downloads", "likes", "trending", "params", "date")

@@ -8,31 +8,9 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.engine import Connection
 
-from tracker.db.models import (
-    Author,
-    CodeLink,
-    Model,
-    Paper,
-    PaperAuthor,
-    PaperCategory,
-    PaperModel,
-    PaperTag,
-    PaperUser,
-    Result,
-)
+from tracker.db.tables import CL, PA, PC, PM, PT, PU, A, M, P, R
 from tracker.errors import NotFoundError
 from tracker.ids import parse_arxiv_id
-
-P = Paper.__table__
-A = Author.__table__
-PA = PaperAuthor.__table__
-PC = PaperCategory.__table__
-CL = CodeLink.__table__
-M = Model.__table__
-PM = PaperModel.__table__
-R = Result.__table__
-PU = PaperUser.__table__
-PT = PaperTag.__table__
 
 
 def iso(value: datetime | None) -> str | None:

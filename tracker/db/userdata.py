@@ -10,11 +10,8 @@ from datetime import UTC, datetime
 from sqlalchemy import delete, select
 from sqlalchemy.engine import Connection
 
-from tracker.db.models import PaperTag, PaperUser
 from tracker.db.papers import insert_ignore
-
-PU = PaperUser.__table__
-PT = PaperTag.__table__
+from tracker.db.tables import PT, PU
 
 
 def _now() -> datetime:

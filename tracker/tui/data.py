@@ -18,17 +18,6 @@ from typing import Any
 from sqlalchemy import ColumnElement, and_, exists, func, or_, select, true, union
 from sqlalchemy.engine import Connection
 
-from tracker.db.models import (
-    CodeLink,
-    Model,
-    ModelDataset,
-    Paper,
-    PaperCategory,
-    PaperModel,
-    PaperTag,
-    PaperUser,
-    Result,
-)
 from tracker.db.papers import chunks
 from tracker.db.search import SearchFilters, search_papers
 from tracker.tui.paper_list import (
@@ -55,15 +44,7 @@ __all__ = [
     "fetch_papers",
 ]
 
-P: Any = Paper.__table__
-PC: Any = PaperCategory.__table__
-PM: Any = PaperModel.__table__
-M: Any = Model.__table__
-MD: Any = ModelDataset.__table__
-R: Any = Result.__table__
-CL: Any = CodeLink.__table__
-PU: Any = PaperUser.__table__
-PT: Any = PaperTag.__table__
+from tracker.db.tables import CL, MD, PC, PM, PT, PU, M, P, R
 
 
 def _start(day: date) -> datetime:

@@ -13,24 +13,8 @@ from typing import Any, Literal
 from sqlalchemy import and_, func, or_, select, true, union
 from sqlalchemy.engine import Connection
 
-from tracker.db.models import (
-    Dataset,
-    Model,
-    ModelDataset,
-    Paper,
-    PaperModel,
-    Result,
-    Task,
-)
+from tracker.db.tables import MD, PM, M, P, R, T
 from tracker.errors import NotFoundError
-
-M: Any = Model.__table__
-PM: Any = PaperModel.__table__
-P: Any = Paper.__table__
-T: Any = Task.__table__
-D: Any = Dataset.__table__
-MD: Any = ModelDataset.__table__
-R: Any = Result.__table__
 
 ModelSort = Literal["downloads", "likes", "recent", "name"]
 MODEL_SORTS: tuple[ModelSort, ...] = ("downloads", "likes", "recent", "name")
