@@ -11,7 +11,16 @@ version=$(ls /usr/lib/postgresql | sort -n | tail -1)
 if ! pg_lsclusters -h | grep -q "^$version main"; then
   pg_createcluster "$version" main >/dev/null
 fi
-pg_ctlcluster "$version" main start 2>/dev/null || true
+# The server outlives this script, so it must not inherit any of our descriptors: a
+# server holding the caller's `$(...)` pipe (fd 3 above) or CI's output pipe open
+# keeps the caller waiting for an end of file that never comes (CI once hung 90 minutes).
+(
+  for fd in /proc/self/fd/*; do
+    fd=${fd##*/}
+    if [ "$fd" -gt 2 ]; then eval "exec $fd>&-" 2>/dev/null || true; fi
+  done
+  exec pg_ctlcluster "$version" main start
+) </dev/null >/dev/null 2>&1 || true
 for _ in $(seq 1 30); do
   su postgres -c "pg_isready -q" && break
   sleep 1
