@@ -13,7 +13,8 @@ import pytest
 from textual.widgets import Input, TextArea
 
 from tests.tui.conftest import SNAP_SIZE, wait_for
-from tracker.db.engine import open_database
+from tracker.db.engine import open_database, write_transaction
+from tracker.follow.watchlists import add_watch
 from tracker.tui.app import TrackerApp
 from tracker.tui.screens.dialogs import TryInfoScreen
 from tracker.tui.screens.leaderboard import LeaderboardScreen
@@ -21,6 +22,7 @@ from tracker.tui.screens.models import ModelsScreen
 from tracker.tui.screens.paper import PaperScreen
 from tracker.tui.screens.papers import PapersScreen
 from tracker.tui.screens.tasks import TasksScreen
+from tracker.tui.screens.watchlists import AddWatchScreen, WatchlistsScreen
 
 pytestmark = pytest.mark.timeout(60)
 
@@ -129,6 +131,38 @@ def test_try_dialog(app, snap_compare, monkeypatch):
     shown = (None, lambda a: isinstance(a.screen, ModelsScreen) and a.screen.model)
     opened = (lambda a: a.screen.action_try_model(), lambda a: isinstance(a.screen, TryInfoScreen))
     assert snap_compare(app, terminal_size=SNAP_SIZE, run_before=when("2", shown, opened))
+
+
+@pytest.fixture
+def watching_app(env, demo_db, monkeypatch) -> TrackerApp:
+    """The app with a watch in the config file and two in the database."""
+    monkeypatch.chdir(env.tmp)
+    env.configure(watch={"authors": ["Vaswani"]})
+    engine = open_database(demo_db)
+    with write_transaction(engine) as conn:
+        config = env.config()
+        add_watch(conn, config, "search", '"long context" -survey', name="long context")
+        add_watch(conn, config, "organisation", "google")
+    engine.dispose()
+    app = TrackerApp(env.config(), URL)
+    app.animation_level = "none"
+    return app
+
+
+WATCHLISTS_SHOWN = (None, lambda a: isinstance(a.screen, WatchlistsScreen) and a.screen.items)
+
+
+def test_watchlists(watching_app, snap_compare):
+    assert snap_compare(
+        watching_app, terminal_size=SNAP_SIZE, run_before=when("W", WATCHLISTS_SHOWN)
+    )
+
+
+def test_add_watch_dialog(watching_app, snap_compare):
+    dialog = (None, lambda a: isinstance(a.screen, AddWatchScreen))
+    assert snap_compare(
+        watching_app, terminal_size=SNAP_SIZE, run_before=when("W", WATCHLISTS_SHOWN, "a", dialog)
+    )
 
 
 def test_empty_database(env, snap_compare, monkeypatch):

@@ -98,6 +98,7 @@ class TrackerApp(App[None]):
         Binding("3", "switch_mode('tasks')", "Tasks"),
         Binding("S", "sync", "Sync"),
         Binding("w", "whats_new", "What's new", show=False),
+        Binding("W", "watchlists", "Watchlists", show=False),
         Binding("question_mark", "help", "Help"),
         Binding("q", "quit", "Quit"),
     ]
@@ -187,7 +188,7 @@ class TrackerApp(App[None]):
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """The views and sync need an open database: their keys wait for it."""
-        if action in ("switch_mode", "sync", "whats_new") and self.engine is None:
+        if action in ("switch_mode", "sync", "whats_new", "watchlists") and self.engine is None:
             return False
         return True
 
@@ -291,6 +292,24 @@ class TrackerApp(App[None]):
         if not isinstance(self.screen, WhatsNewScreen):
             self.push_screen(WhatsNewScreen())
 
+    def action_watchlists(self) -> None:
+        from tracker.tui.screens.watchlists import WatchlistsScreen
+
+        if isinstance(self.screen, WatchlistsScreen):
+            return
+        papers = [s for s in self.screen_stack if isinstance(s, PapersScreen)]
+        search = papers[-1].filters if papers else None
+        self.push_screen(WatchlistsScreen(search), self._watchlists_closed)
+
+    def _watchlists_closed(self, changed: bool | None) -> None:
+        """An edit changes what What's new reports: reload the ones left open."""
+        from tracker.tui.screens.whats_new import WhatsNewScreen
+
+        if changed:
+            for screen in self.screen_stack:
+                if isinstance(screen, WhatsNewScreen):
+                    screen.action_reload()
+
     def action_help(self) -> None:
         from tracker.tui.screens.dialogs import HelpScreen
 
@@ -302,6 +321,7 @@ class TrackerApp(App[None]):
         from tracker.tui.screens.models import ModelsScreen
         from tracker.tui.screens.paper import PaperScreen
         from tracker.tui.screens.tasks import TasksScreen
+        from tracker.tui.screens.watchlists import WatchlistsScreen
         from tracker.tui.screens.whats_new import WhatsNewScreen
         from tracker.tui.widgets.paged_table import PagedTable
 
@@ -327,6 +347,7 @@ class TrackerApp(App[None]):
             ("Leaderboard", rows(LeaderboardScreen.BINDINGS)),
             ("Paper and model pages", rows(PaperScreen.BINDINGS, ModelScreen.BINDINGS)),
             ("What's new (w)", rows(WhatsNewScreen.BINDINGS)),
+            ("Watchlists (W)", rows(WatchlistsScreen.BINDINGS)),
         ]
 
     def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:

@@ -7,7 +7,9 @@ Every function takes a Connection that the calling worker opened; none of them
 loads more than a page (plus, for a full-text query with extra filters, the
 search's capped candidate list). The default order (newest first, no text) pages
 by keyset on (published, id), which walks ix_papers_published and costs the same
-on page 10,000 as on page 1; other orders page by OFFSET.
+on page 10,000 as on page 1; other orders page by OFFSET. The hot sort ranks the
+same capped pool as `tracker search --sort hot` (the best text matches, or the
+newest papers that pass the filters) with tracker.follow.hot, and returns a page.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from sqlalchemy.engine import Connection
 
 from tracker.db.papers import chunks
 from tracker.db.search import SearchFilters, search_papers
+from tracker.follow.hot import hot_search, rank_hot
 from tracker.tui.paper_list import (
     PAGE_SIZE,
     SORT_LABELS,
@@ -45,6 +48,9 @@ __all__ = [
 ]
 
 from tracker.db.tables import CL, MD, PC, PM, PT, PU, M, P, R
+
+# The hot pool when [search] candidates is 0 (no cap), as in tracker.follow.hot.hot_search.
+HOT_POOL = 10_000
 
 
 def _start(day: date) -> datetime:
@@ -197,21 +203,29 @@ def _text_ids(conn: Connection, f: PaperFilters, wanted: int, candidates: int) -
     found = search_papers(
         conn,
         f.text,
-        filters=SearchFilters(
-            category=f.category.strip() or None,
-            since=_start(f.since) if f.since else None,
-            until=_start(f.until + timedelta(days=1)) if f.until else None,
-        ),
+        filters=_search_filters(f),
         sort="date" if f.effective_sort == "newest" else "relevance",
         limit=wanted,
         candidates=candidates,
     )
-    arxiv_ids = [r["arxiv_id"] for r in found]
+    return _ids_of(conn, [r["arxiv_id"] for r in found])
+
+
+def _ids_of(conn: Connection, arxiv_ids: list[str]) -> list[int]:
+    """The paper ids of these arXiv ids, in the given order."""
     id_of: dict[str, int] = {}
     for part in chunks(arxiv_ids):
         for row in conn.execute(select(P.c.id, P.c.arxiv_id).where(P.c.arxiv_id.in_(list(part)))):
             id_of[row.arxiv_id] = row.id
     return [id_of[a] for a in arxiv_ids if a in id_of]
+
+
+def _search_filters(f: PaperFilters) -> SearchFilters:
+    return SearchFilters(
+        category=f.category.strip() or None,
+        since=_start(f.since) if f.since else None,
+        until=_start(f.until + timedelta(days=1)) if f.until else None,
+    )
 
 
 def _search(conn: Connection, f: PaperFilters, offset: int, limit: int, candidates: int) -> Page:
@@ -240,6 +254,35 @@ def _search(conn: Connection, f: PaperFilters, offset: int, limit: int, candidat
     return Page(enrich(conn, window), offset, len(ids) > offset + limit, f)
 
 
+def _hot(conn: Connection, f: PaperFilters, offset: int, limit: int, candidates: int) -> Page:
+    """A page of the hot sort: the pool `tracker search --sort hot` ranks (candidates
+    papers: the best text matches, or the newest that pass the filters), hottest first."""
+    pool = candidates if candidates > 0 else HOT_POOL
+    if f.text.strip():
+        hits = hot_search(
+            conn, f.text, filters=_search_filters(f), limit=pool, candidates=candidates
+        )
+        ids = _ids_of(conn, [h["arxiv_id"] for h in hits])
+        conds = _conditions(f, text_filters=False)
+        if conds:  # the filters search cannot apply: keep the ranked order
+            kept: set[int] = set()
+            for part in chunks(ids):
+                query = select(P.c.id).where(P.c.id.in_(list(part)), *conds)
+                kept.update(row[0] for row in conn.execute(query))
+            ids = [i for i in ids if i in kept]
+    else:
+        query = (
+            select(P.c.id, P.c.arxiv_id)
+            .where(and_(true(), *_conditions(f, text_filters=True)))
+            .order_by(*_order("newest"))
+            .limit(pool)
+        )
+        newest = [{"id": r.id, "arxiv_id": r.arxiv_id} for r in conn.execute(query)]
+        ids = [h["id"] for h in rank_hot(conn, newest)]
+    window = ids[offset : offset + limit]
+    return Page(enrich(conn, window), offset, len(ids) > offset + limit, f)
+
+
 def fetch_papers(
     conn: Connection,
     filters: PaperFilters,
@@ -251,14 +294,17 @@ def fetch_papers(
     candidates: int = 4000,
 ) -> Page:
     """One page of the papers list. after/before: the row next to the wanted page."""
+    if filters.effective_sort == "hot":
+        return _hot(conn, filters, max(offset, 0), limit, candidates)
     if filters.text.strip():
         return _search(conn, filters, max(offset, 0), limit, candidates)
     return _browse(conn, filters, max(offset, 0), limit, after, before)
 
 
 def count_papers(conn: Connection, filters: PaperFilters) -> int | None:
-    """How many papers the list holds (None for a text query: search is capped)."""
-    if filters.text.strip():
+    """How many papers the list holds (None for a text query or the hot sort: both
+    rank a capped pool)."""
+    if filters.text.strip() or filters.effective_sort == "hot":
         return None
     conds = _conditions(filters, text_filters=True)
     query = select(func.count()).select_from(P).where(and_(true(), *conds))

@@ -18,19 +18,21 @@ from pathlib import Path
 from typing import Literal
 
 PAGE_SIZE = 100
-Sort = Literal["relevance", "newest", "upvotes", "models"]
-SORTS: tuple[Sort, ...] = ("relevance", "newest", "upvotes", "models")
+Sort = Literal["relevance", "newest", "upvotes", "models", "hot"]
+SORTS: tuple[Sort, ...] = ("relevance", "newest", "upvotes", "models", "hot")
 SORT_LABELS: dict[str, str] = {
     "relevance": "best match",
     "newest": "newest",
     "upvotes": "most upvoted",
     "models": "most models",
+    "hot": "hot",
 }
 
 
 @dataclass(frozen=True)
 class PaperFilters:
-    """What the papers list shows. `relevance` falls back to newest without text."""
+    """What the papers list shows. `relevance` falls back to newest without text;
+    `hot` is `tracker search --sort hot` (tracker.follow.hot), paged by tracker.tui.data."""
 
     text: str = ""
     category: str = ""

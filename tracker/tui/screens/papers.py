@@ -169,6 +169,12 @@ class PapersScreen(PaperActions):
     def live_candidates(self) -> int:
         return min(self.config.search.candidates, LIVE_CANDIDATES) or LIVE_CANDIDATES
 
+    def candidates(self, filters: PaperFilters) -> int:
+        """The hot sort ranks the pool `tracker search --sort hot` ranks, so both agree."""
+        if filters.effective_sort == "hot":
+            return self.config.search.candidates
+        return self.live_candidates
+
     @work(thread=True, exclusive=True, exit_on_error=False, group="papers")
     def load_first_page(self, filters: PaperFilters, generation: int) -> None:
         from sqlalchemy.exc import OperationalError
@@ -180,7 +186,7 @@ class PapersScreen(PaperActions):
             with self.engine.connect() as conn:
                 self._loading = conn.connection.dbapi_connection
                 try:
-                    page = fetch_papers(conn, filters, candidates=self.live_candidates)
+                    page = fetch_papers(conn, filters, candidates=self.candidates(filters))
                 except OperationalError as exc:
                     if "interrupted" not in str(exc.orig) or generation == self.generation:
                         raise
@@ -199,8 +205,8 @@ class PapersScreen(PaperActions):
 
     def _want_count(self, filters: PaperFilters, generation: int) -> None:
         """The total for the status line: remembered, or counted once the list rests."""
-        if filters.text.strip():
-            return  # a text search is capped: nothing to count
+        if filters.text.strip() or filters.effective_sort == "hot":
+            return  # a text search and the hot sort are capped: nothing to count
         if filters in self._counts:
             self.total = self._counts[filters]
             return
@@ -229,7 +235,7 @@ class PapersScreen(PaperActions):
                 offset=offset,
                 after=anchor if direction == "next" else None,
                 before=anchor if direction == "prev" else None,
-                candidates=self.live_candidates,
+                candidates=self.candidates(filters),
             )
         self.post_message(self.MoreLoaded(generation, direction, page))
 
