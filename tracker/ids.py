@@ -10,6 +10,8 @@ from tracker.errors import UsageError
 # (archive[.SUBJ]/YYMMNNN), each with an optional version.
 _NEW = re.compile(r"(?P<id>\d{4}\.\d{4,5})(?:v(?P<v>\d+))?")
 _OLD = re.compile(r"(?P<id>[a-z][a-z\-]*(?:\.[A-Za-z\-]{2,})?/\d{7})(?:v(?P<v>\d+))?")
+# How the API writes a new-style entry id.
+_ENTRY_ID = re.compile(r"https?://arxiv\.org/abs/(\d{4}\.\d{4,5})v(\d+)")
 _PREFIXES = re.compile(
     r"^(?:https?://)?(?:www\.|export\.)?(?:arxiv\.org/(?:abs|pdf|html)/)|^arxiv:",
     re.IGNORECASE,
@@ -44,5 +46,8 @@ def try_parse_arxiv_id(raw: str) -> tuple[str, int | None] | None:
 
 def split_entry_id(entry_id: str) -> tuple[str, int]:
     """A feed's entry id (http://arxiv.org/abs/1706.03762v5) -> ('1706.03762', 5)."""
+    match = _ENTRY_ID.fullmatch(entry_id)
+    if match:  # nearly every entry: skip the general parser
+        return match.group(1), int(match.group(2))
     canonical, version = parse_arxiv_id(entry_id)
     return canonical, version or 1

@@ -59,6 +59,30 @@ def display_authors(names: Sequence[str]) -> str:
     return ", ".join(names)
 
 
+# Built once with expanding parameters: SQLAlchemy caches their compiled form, where
+# an in_(list) would be compiled again for every chunk of every page.
+_STORED = select(
+    PAPERS.c.id,
+    PAPERS.c.arxiv_id,
+    PAPERS.c.version,
+    PAPERS.c.updated,
+    PAPERS.c.title,
+    PAPERS.c.abstract,
+    PAPERS.c.authors,
+    PAPERS.c.primary_category,
+    PAPERS.c.comment,
+    PAPERS.c.journal_ref,
+    PAPERS.c.doi,
+    PAPERS.c.withdrawn,
+    PAPERS.c.is_stub,
+).where(PAPERS.c.arxiv_id.in_(bindparam("ids", expanding=True)))
+_IDS = select(PAPERS.c.id, PAPERS.c.arxiv_id).where(
+    PAPERS.c.arxiv_id.in_(bindparam("ids", expanding=True))
+)
+_AUTHOR_IDS = select(AUTHORS.c.id, AUTHORS.c.name).where(
+    AUTHORS.c.name.in_(bindparam("names", expanding=True))
+)
+
 _INSERT_COLUMNS = (
     "arxiv_id",
     "version",
@@ -134,22 +158,7 @@ def upsert_papers(
     stored: dict[str, Any] = {}
     cols = PAPERS.c
     for part in chunks(list(by_id)):
-        query = select(
-            cols.id,
-            cols.arxiv_id,
-            cols.version,
-            cols.updated,
-            cols.title,
-            cols.abstract,
-            cols.authors,
-            cols.primary_category,
-            cols.comment,
-            cols.journal_ref,
-            cols.doi,
-            cols.withdrawn,
-            cols.is_stub,
-        ).where(cols.arxiv_id.in_(part))
-        for row in conn.execute(query):
+        for row in conn.execute(_STORED, {"ids": list(part)}):
             stored[row.arxiv_id] = row
 
     fresh = [r for aid, r in by_id.items() if aid not in stored]
@@ -185,9 +194,7 @@ def upsert_papers(
             ],
         )
         for part in chunks([r.arxiv_id for r in fresh]):
-            for pid, aid in conn.execute(
-                select(cols.id, cols.arxiv_id).where(cols.arxiv_id.in_(part))
-            ):
+            for pid, aid in conn.execute(_IDS, {"ids": list(part)}):
                 result.ids[aid] = pid
         result.new = len(fresh)
         result.new_ids = [r.arxiv_id for r in fresh]
@@ -241,9 +248,7 @@ def _author_ids(conn: Connection, names: set[str]) -> dict[str, int]:
     insert_rows(conn, AUTHORS, ("name",), [(n,) for n in sorted(names)], ignore_conflicts=True)
     ids: dict[str, int] = {}
     for part in chunks(sorted(names)):
-        for aid, name in conn.execute(
-            select(AUTHORS.c.id, AUTHORS.c.name).where(AUTHORS.c.name.in_(part))
-        ):
+        for aid, name in conn.execute(_AUTHOR_IDS, {"names": list(part)}):
             ids[name] = aid
     return ids
 
@@ -298,9 +303,7 @@ def ensure_stubs(conn: Connection, arxiv_ids: Iterable[str], now: datetime) -> d
     wanted = sorted(set(arxiv_ids))
     ids: dict[str, int] = {}
     for part in chunks(wanted):
-        for pid, aid in conn.execute(
-            select(PAPERS.c.id, PAPERS.c.arxiv_id).where(PAPERS.c.arxiv_id.in_(part))
-        ):
+        for pid, aid in conn.execute(_IDS, {"ids": list(part)}):
             ids[aid] = pid
     missing = [aid for aid in wanted if aid not in ids]
     if missing:
@@ -323,8 +326,6 @@ def ensure_stubs(conn: Connection, arxiv_ids: Iterable[str], now: datetime) -> d
             ],
         )
         for part in chunks(missing):
-            for pid, aid in conn.execute(
-                select(PAPERS.c.id, PAPERS.c.arxiv_id).where(PAPERS.c.arxiv_id.in_(part))
-            ):
+            for pid, aid in conn.execute(_IDS, {"ids": list(part)}):
                 ids[aid] = pid
     return ids

@@ -17,17 +17,16 @@ import logging
 import re
 import time
 from collections.abc import Callable, Iterator
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 import arxiv
 import requests
 
-from tracker.codelinks import find_code_links
 from tracker.config import ArxivConfig
 from tracker.errors import SourceQueryError, SourceUnavailableError
-from tracker.ids import split_entry_id
 from tracker.records import PaperRecord
+from tracker.sources.arxiv_feed import FeedPage, make_record, parse_page
 
 log = logging.getLogger(__name__)
 
@@ -35,7 +34,6 @@ log = logging.getLogger(__name__)
 DEADLINE_FACTOR = 4
 MAX_RETRY_AFTER = 300.0
 IDS_PER_REQUEST = 100
-_WITHDRAWN = re.compile(r"\bwithdrawn\b", re.IGNORECASE)
 
 
 class TruncatedResponseError(requests.exceptions.ConnectionError):
@@ -106,15 +104,27 @@ class _Client(arxiv.Client):
         self.sleep: Callable[[float], None] = time.sleep
 
     def _parse_feed(self, url: str, first_page: bool = True, _try_index: int = 0) -> Any:
+        """arxiv.Client's paging calls this for each page; we add retries and our parser."""
         attempt = 0
         while True:
             wait: float | None = None
             try:
-                feed = self._Client__try_parse_feed(  # type: ignore[attr-defined]
-                    url, first_page=first_page, try_index=attempt
+                page = self._fetch_page(url, first_page, attempt)
+                if page.error is not None:
+                    raise SourceQueryError(
+                        f"arXiv rejected the request: {page.error}",
+                        hint=f"Check the query or ids. URL: {url}",
+                    )
+                # The package's pager reads its own feed type: hand it our records in one.
+                return arxiv._feed.ParsedFeed(
+                    header=arxiv._feed.FeedHeader(
+                        total_results=page.total_results,
+                        items_per_page=page.items_per_page,
+                        start_index=page.start_index,
+                    ),
+                    results=page.records,  # type: ignore[arg-type]
+                    malformed=page.malformed,
                 )
-                self._check_error_feed(feed, url)
-                return feed
             except arxiv.HTTPError as exc:
                 session: _Session = self._session  # type: ignore[assignment]
                 if 400 <= exc.status < 500 and exc.status not in (408, 429):
@@ -140,14 +150,22 @@ class _Client(arxiv.Client):
             self.sleep(wait)
             attempt += 1
 
-    @staticmethod
-    def _check_error_feed(feed: Any, url: str) -> None:
-        for result in feed.results:
-            if "/api/errors" in result.entry_id:
-                raise SourceQueryError(
-                    f"arXiv rejected the request: {result.summary.strip()}",
-                    hint=f"Check the query or ids. URL: {url}",
-                )
+    def _fetch_page(self, url: str, first_page: bool, attempt: int) -> FeedPage:
+        """One request, at most one per delay_seconds (the package's pacing), parsed."""
+        if self._last_request_dt is not None:
+            since = (datetime.now() - self._last_request_dt).total_seconds()
+            if since < self.delay_seconds:
+                time.sleep(self.delay_seconds - since)
+        response = self._session.get(url, headers={"user-agent": arxiv._USER_AGENT})
+        self._last_request_dt = datetime.now()
+        if response.status_code != requests.codes.OK:
+            raise arxiv.HTTPError(url, attempt, response.status_code)
+        page = parse_page(response.content)
+        if page.malformed:
+            log.warning("arXiv sent a feed that does not parse: %s", url)
+        if not page.records and page.error is None and not first_page:
+            raise arxiv.UnexpectedEmptyPageError(url, attempt, page)  # type: ignore[arg-type]
+        return page
 
 
 def _describe(error: BaseException) -> str:
@@ -160,40 +178,20 @@ def _describe(error: BaseException) -> str:
     return type(error).__name__ + (f": {error}" if str(error) else "")
 
 
-def _utc(value: datetime | None) -> datetime | None:
-    if value is None:
-        return None
-    if value.tzinfo is None:
-        return value.replace(tzinfo=UTC)
-    return value.astimezone(UTC)
-
-
-def _clean(text: str | None) -> str:
-    """Collapse the 2016 serializer's line wrapping (and any run of spaces) to one space."""
-    return " ".join(text.split()) if text else ""
-
-
 def to_record(result: arxiv.Result) -> PaperRecord:
-    arxiv_id, version = split_entry_id(result.entry_id)
-    comment = _clean(result.comment) or None
-    abstract = _clean(result.summary)
-    links = [(url, "comment") for url in find_code_links(comment)]
-    links += [(url, "abstract") for url in find_code_links(abstract)]
-    return PaperRecord(
-        arxiv_id=arxiv_id,
-        version=version,
-        title=_clean(result.title),
-        abstract=abstract,
-        authors=[_clean(a.name) for a in result.authors if _clean(a.name)],
+    """The record for a Result of the package's own parser (the reference, in tests)."""
+    return make_record(
+        result.entry_id,
+        title=result.title,
+        summary=result.summary,
+        authors=[a.name for a in result.authors],
         primary_category=result.primary_category,
-        categories=list(dict.fromkeys(result.categories)),
-        published=_utc(result.published),
-        updated=_utc(result.updated),
-        comment=comment,
-        journal_ref=_clean(result.journal_ref) or None,
-        doi=_clean(result.doi) or None,
-        withdrawn=bool(comment and _WITHDRAWN.search(comment)),
-        code_links=list(dict.fromkeys(links)),
+        categories=result.categories,
+        published=result.published,
+        updated=result.updated,
+        comment=result.comment,
+        journal_ref=result.journal_ref,
+        doi=result.doi,
     )
 
 
@@ -225,7 +223,7 @@ class ArxivSource:
         page: list[PaperRecord] = []
         seen = 0
         for result in self.client.results(search):
-            record = to_record(result)
+            record: PaperRecord = result  # type: ignore[assignment]
             if record.updated is not None and record.updated < cutoff:
                 break
             page.append(record)
@@ -243,4 +241,4 @@ class ArxivSource:
         for start in range(0, len(arxiv_ids), IDS_PER_REQUEST):
             chunk = arxiv_ids[start : start + IDS_PER_REQUEST]
             search = arxiv.Search(id_list=chunk, max_results=len(chunk))
-            yield [to_record(r) for r in self.client.results(search)]
+            yield list(self.client.results(search))  # type: ignore[arg-type]
