@@ -18,7 +18,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection
 
 from tracker.db import fulltext
-from tracker.db.bulk import db_datetime, insert_rows
+from tracker.db.bulk import db_datetime, ids_by_key, insert_rows
 from tracker.db.models import Author, CodeLink, Paper, PaperAuthor, PaperCategory
 from tracker.records import PaperRecord
 
@@ -59,7 +59,7 @@ def display_authors(names: Sequence[str]) -> str:
     return ", ".join(names)
 
 
-# Built once with expanding parameters: SQLAlchemy caches their compiled form, where
+# Built once with an expanding parameter: SQLAlchemy caches its compiled form, where
 # an in_(list) would be compiled again for every chunk of every page.
 _STORED = select(
     PAPERS.c.id,
@@ -76,12 +76,6 @@ _STORED = select(
     PAPERS.c.withdrawn,
     PAPERS.c.is_stub,
 ).where(PAPERS.c.arxiv_id.in_(bindparam("ids", expanding=True)))
-_IDS = select(PAPERS.c.id, PAPERS.c.arxiv_id).where(
-    PAPERS.c.arxiv_id.in_(bindparam("ids", expanding=True))
-)
-_AUTHOR_IDS = select(AUTHORS.c.id, AUTHORS.c.name).where(
-    AUTHORS.c.name.in_(bindparam("names", expanding=True))
-)
 
 _INSERT_COLUMNS = (
     "arxiv_id",
@@ -193,9 +187,7 @@ def upsert_papers(
                 for r in fresh
             ],
         )
-        for part in chunks([r.arxiv_id for r in fresh]):
-            for pid, aid in conn.execute(_IDS, {"ids": list(part)}):
-                result.ids[aid] = pid
+        result.ids.update(ids_by_key(conn, PAPERS, "arxiv_id", [r.arxiv_id for r in fresh]))
         result.new = len(fresh)
         result.new_ids = [r.arxiv_id for r in fresh]
 
@@ -246,11 +238,7 @@ def upsert_papers(
 
 def _author_ids(conn: Connection, names: set[str]) -> dict[str, int]:
     insert_rows(conn, AUTHORS, ("name",), [(n,) for n in sorted(names)], ignore_conflicts=True)
-    ids: dict[str, int] = {}
-    for part in chunks(sorted(names)):
-        for aid, name in conn.execute(_AUTHOR_IDS, {"names": list(part)}):
-            ids[name] = aid
-    return ids
+    return ids_by_key(conn, AUTHORS, "name", sorted(names))
 
 
 def _replace_authors(
@@ -301,10 +289,7 @@ def add_code_links(conn: Connection, links: Sequence[tuple[int, str, str]]) -> N
 def ensure_stubs(conn: Connection, arxiv_ids: Iterable[str], now: datetime) -> dict[str, int]:
     """Make sure each id has a row (a stub, filled by the next sync); return their ids."""
     wanted = sorted(set(arxiv_ids))
-    ids: dict[str, int] = {}
-    for part in chunks(wanted):
-        for pid, aid in conn.execute(_IDS, {"ids": list(part)}):
-            ids[aid] = pid
+    ids = ids_by_key(conn, PAPERS, "arxiv_id", wanted)
     missing = [aid for aid in wanted if aid not in ids]
     if missing:
         conn.execute(
@@ -325,7 +310,5 @@ def ensure_stubs(conn: Connection, arxiv_ids: Iterable[str], now: datetime) -> d
                 for aid in missing
             ],
         )
-        for part in chunks(missing):
-            for pid, aid in conn.execute(_IDS, {"ids": list(part)}):
-                ids[aid] = pid
+        ids.update(ids_by_key(conn, PAPERS, "arxiv_id", missing))
     return ids
