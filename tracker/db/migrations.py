@@ -284,11 +284,30 @@ def m004_watchlists_digest(conn: Connection) -> None:
     md.create_all(conn)
 
 
+def m005_fts_write_tuning(conn: Connection) -> None:
+    """SQLite's full-text index: fewer, larger segments, merged less often.
+
+    FTS5 writes a segment each time its pending terms pass `hashsize` (1 MB by
+    default, less than one sync page of text) and merges segments four at a time.
+    With 16 MB and eight, one page becomes one segment and each term is rewritten
+    by fewer merge levels: index inserts took about 35% less CPU (benchmarks note
+    in issue 2). These are settings stored in the index, so they apply to every
+    writer of this database.
+    """
+    if conn.dialect.name != "sqlite":
+        return
+    for option, value in (("hashsize", 16 * 1024 * 1024), ("automerge", 8)):
+        conn.exec_driver_sql(
+            "INSERT INTO papers_fts(papers_fts, rank) VALUES (?, ?)", (option, value)
+        )
+
+
 MIGRATIONS: list[Migration] = [
     m001_create_papers,
     m002_hub_models_results,
     m003_trials,
     m004_watchlists_digest,
+    m005_fts_write_tuning,
 ]
 
 
