@@ -63,3 +63,20 @@ def test_registering_every_command_loads_no_torch() -> None:
     )
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == ""
+
+
+def test_the_tui_start_up_path_loads_no_pydantic_or_sqlalchemy() -> None:
+    """`tracker` paints within a second: the config needs no pydantic (~0.2 s to import
+    and build models) and the database layer loads after the first rows are painted."""
+    code = (
+        "import sys\n"
+        "import tracker.cli, tracker.tui\n"
+        "from tracker.config import load_config\n"
+        "load_config()\n"
+        "print(','.join(m for m in ('pydantic', 'sqlalchemy') if m in sys.modules))\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=False
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == ""

@@ -182,7 +182,7 @@ def cli(ctx: click.Context, config_path: str | None, use_demo: bool, verbose: in
 
 def open_tui(app: AppContext, url: str) -> None:
     """Open the TUI on url (it reports an empty or missing database itself)."""
-    from tracker.tui.app import run_app
+    from tracker.tui import run_app
 
     run_app(app.config, url)
 

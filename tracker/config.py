@@ -7,14 +7,15 @@ The built-in defaults equal the repository's config.toml (a test keeps them in s
 from __future__ import annotations
 
 import difflib
-import json
+import math
 import os
+import re
 import tomllib
 from collections.abc import Mapping
+from dataclasses import Field, dataclass, field, fields, replace
 from pathlib import Path
-from typing import Any, Literal
-
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from types import UnionType
+from typing import Any, ClassVar, Literal, Union, get_args, get_origin, get_type_hints
 
 from tracker.errors import ConfigError
 
@@ -23,39 +24,77 @@ DEFAULT_CONFIG_PATH = REPO_ROOT / "config.toml"
 ENV_PREFIX = "TRACKER_"
 
 
-class _Section(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+def _limits(**bounds: float) -> Any:
+    """A field's bounds (ge, gt, le), checked by _validate."""
+    return {"bounds": bounds}
 
 
+@dataclass(frozen=True, kw_only=True)
+class _Section:
+    """A frozen section; load_config validates what goes in (unknown keys, types, bounds).
+
+    Plain dataclasses with our own checks rather than pydantic: importing pydantic
+    and building the models took a quarter of the TUI's start-up. The names the
+    callers use (`model_fields`, `model_dump`, `model_copy`) are kept.
+    """
+
+    model_fields: ClassVar[dict[str, Field[Any]]]  # name -> field, set below the classes
+
+    def model_dump(self) -> dict[str, Any]:
+        """The settings as plain data (sections as dicts, lists as tuples)."""
+        return {
+            f.name: _dump(getattr(self, f.name))
+            for f in fields(self)
+            if not f.metadata.get("exclude")
+        }
+
+    def model_copy(self, *, update: Mapping[str, Any] | None = None) -> Any:
+        """A copy with some settings replaced (not validated, as with pydantic)."""
+        return replace(self, **(update or {}))
+
+
+def _dump(value: Any) -> Any:
+    if isinstance(value, _Section):
+        return value.model_dump()
+    if isinstance(value, tuple):
+        return tuple(_dump(v) for v in value)
+    return value
+
+
+@dataclass(frozen=True, kw_only=True)
 class DatabaseConfig(_Section):
     url: str = "sqlite:///data/tracker.db"
     demo_url: str = "sqlite:///data/demo.db"
 
 
+@dataclass(frozen=True, kw_only=True)
 class ArxivConfig(_Section):
     api_url: str = "https://export.arxiv.org/api/query"
     categories: tuple[str, ...] = ("cs.CL", "cs.LG", "cs.CV")
     queries: tuple[str, ...] = ()
-    delay_seconds: float = Field(3.0, ge=0)
-    page_size: int = Field(200, ge=1, le=2000)
-    lookback_days: int = Field(7, ge=1)
-    overlap_days: int = Field(2, ge=0)
-    timeout_seconds: float = Field(30.0, gt=0)
-    max_retries: int = Field(4, ge=0)
-    backoff_seconds: float = Field(2.0, ge=0)
+    delay_seconds: float = field(default=3.0, metadata=_limits(ge=0))
+    page_size: int = field(default=200, metadata=_limits(ge=1, le=2000))
+    lookback_days: int = field(default=7, metadata=_limits(ge=1))
+    overlap_days: int = field(default=2, metadata=_limits(ge=0))
+    timeout_seconds: float = field(default=30.0, metadata=_limits(gt=0))
+    max_retries: int = field(default=4, metadata=_limits(ge=0))
+    backoff_seconds: float = field(default=2.0, metadata=_limits(ge=0))
 
 
+@dataclass(frozen=True, kw_only=True)
 class HubConfig(_Section):
     endpoint: str = "https://huggingface.co"
-    models_per_paper: int = Field(20, ge=1)
-    concurrency: int = Field(8, ge=1)
-    refresh_days: int = Field(7, ge=0)
+    models_per_paper: int = field(default=20, metadata=_limits(ge=1))
+    concurrency: int = field(default=8, metadata=_limits(ge=1))
+    refresh_days: int = field(default=7, metadata=_limits(ge=0))
 
 
+@dataclass(frozen=True, kw_only=True)
 class SearchConfig(_Section):
-    candidates: int = Field(2000, ge=0)
+    candidates: int = field(default=2000, metadata=_limits(ge=0))
 
 
+@dataclass(frozen=True, kw_only=True)
 class TrialConfig(_Section):
     device: Literal["auto", "cuda", "cpu", "mps"] = "auto"
     dtype: Literal["auto", "bfloat16", "float16", "float32"] = "auto"
@@ -63,6 +102,7 @@ class TrialConfig(_Section):
     allow_pickle: bool = False
 
 
+@dataclass(frozen=True, kw_only=True)
 class SavedSearch(_Section):
     """A saved search: a full-text query with optional filters, watched by the digest."""
 
@@ -72,6 +112,7 @@ class SavedSearch(_Section):
     author: str | None = None
 
 
+@dataclass(frozen=True, kw_only=True)
 class WatchConfig(_Section):
     searches: tuple[SavedSearch, ...] = ()
     authors: tuple[str, ...] = ()
@@ -79,28 +120,30 @@ class WatchConfig(_Section):
     tasks: tuple[str, ...] = ()
     datasets: tuple[str, ...] = ()
     organisations: tuple[str, ...] = ()
-    model_downloads: int = Field(1000, ge=0)
-    papers_per_watch: int = Field(10, ge=1)
-    first_digest_days: int = Field(1, ge=1)
+    model_downloads: int = field(default=1000, metadata=_limits(ge=0))
+    papers_per_watch: int = field(default=10, metadata=_limits(ge=1))
+    first_digest_days: int = field(default=1, metadata=_limits(ge=1))
 
 
+@dataclass(frozen=True, kw_only=True)
 class RecommendConfig(_Section):
-    pool: int = Field(20000, ge=100)
-    days: int = Field(14, ge=1)
+    pool: int = field(default=20000, metadata=_limits(ge=100))
+    days: int = field(default=14, metadata=_limits(ge=1))
     embedding_model: str = "sentence-transformers/all-MiniLM-L6-v2"
 
 
+@dataclass(frozen=True, kw_only=True)
 class Config(_Section):
-    database: DatabaseConfig = DatabaseConfig()
-    arxiv: ArxivConfig = ArxivConfig()
-    hub: HubConfig = HubConfig()
-    search: SearchConfig = SearchConfig()
-    trial: TrialConfig = TrialConfig()
-    watch: WatchConfig = WatchConfig()
-    recommend: RecommendConfig = RecommendConfig()
+    database: DatabaseConfig = field(default_factory=DatabaseConfig)
+    arxiv: ArxivConfig = field(default_factory=ArxivConfig)
+    hub: HubConfig = field(default_factory=HubConfig)
+    search: SearchConfig = field(default_factory=SearchConfig)
+    trial: TrialConfig = field(default_factory=TrialConfig)
+    watch: WatchConfig = field(default_factory=WatchConfig)
+    recommend: RecommendConfig = field(default_factory=RecommendConfig)
     # The folder relative paths resolve against (the config file's folder).
-    base_dir: Path = Field(default=REPO_ROOT, exclude=True)
-    source: str = Field(default="built-in defaults", exclude=True)
+    base_dir: Path = field(default=REPO_ROOT, metadata={"exclude": True})
+    source: str = field(default="built-in defaults", metadata={"exclude": True})
 
     def resolve_url(self, url: str) -> str:
         """Make a relative sqlite:/// path absolute against the config folder."""
@@ -121,8 +164,7 @@ class Config(_Section):
         return self.resolve_url(self.database.demo_url)
 
     def with_database_url(self, url: str) -> Config:
-        database = self.database.model_copy(update={"url": url})
-        return self.model_copy(update={"database": database})
+        return replace(self, database=replace(self.database, url=url))
 
 
 SECTIONS: dict[str, type[_Section]] = {
@@ -134,6 +176,168 @@ SECTIONS: dict[str, type[_Section]] = {
     "watch": WatchConfig,
     "recommend": RecommendConfig,
 }
+_ALL: tuple[type[_Section], ...] = (*SECTIONS.values(), SavedSearch, Config)
+for _cls in _ALL:
+    _cls.model_fields = {f.name: f for f in fields(_cls)}
+
+
+# --- validation: the lax conversions pydantic made, with its wording ----------------------
+class _Invalid(Exception):
+    def __init__(self, message: str, location: tuple[str | int, ...] = ()) -> None:
+        super().__init__(message)
+        self.message = message
+        self.location = location
+
+
+_INT_TEXT = re.compile(r"[+-]?[0-9]+(?:_[0-9]+)*(?:\.0+)?")
+_INT_LIMIT = 2**63  # a float beyond is no integer the settings could mean
+_FLOAT_TEXT = re.compile(
+    r"[+-]?(?:[0-9_]+\.?[0-9_]*|\.[0-9_]+)(?:[eE][+-]?[0-9]+)?|[+-]?(?:inf|infinity|nan)", re.I
+)
+_TRUE = {"1", "on", "t", "true", "y", "yes"}
+_FALSE = {"0", "off", "f", "false", "n", "no"}
+
+
+_HINTS: dict[type[_Section], dict[str, Any]] = {}
+
+
+def _hints(cls: type[_Section]) -> dict[str, Any]:
+    """The fields' types (the annotations are strings until asked for)."""
+    if cls not in _HINTS:
+        _HINTS[cls] = get_type_hints(cls)
+    return _HINTS[cls]
+
+
+def _to_str(value: Any) -> str:
+    if isinstance(value, str):
+        return value
+    raise _Invalid("Input should be a valid string")
+
+
+def _to_int(value: Any) -> int:
+    if isinstance(value, bool):
+        return int(value)
+    if isinstance(value, int):
+        return value
+    if isinstance(value, float):
+        if not math.isfinite(value):
+            raise _Invalid("Input should be a finite number")
+        if not value.is_integer():
+            raise _Invalid("Input should be a valid integer, got a number with a fractional part")
+        if abs(value) >= _INT_LIMIT:
+            raise _Invalid("Input should be a valid integer, got a number too large")
+        return int(value)
+    if isinstance(value, str):
+        text = value.strip()
+        if _INT_TEXT.fullmatch(text):
+            return int(text.partition(".")[0])
+        raise _Invalid("Input should be a valid integer, unable to parse string as an integer")
+    raise _Invalid("Input should be a valid integer")
+
+
+def _to_float(value: Any) -> float:
+    if isinstance(value, int | float):
+        try:
+            return float(value)
+        except OverflowError:  # an integer of hundreds of digits
+            raise _Invalid("Input should be a finite number") from None
+    if isinstance(value, str):
+        text = value.strip()
+        if _FLOAT_TEXT.fullmatch(text):
+            try:
+                return float(text)
+            except ValueError:
+                pass
+        raise _Invalid("Input should be a valid number, unable to parse string as a number")
+    raise _Invalid("Input should be a valid number")
+
+
+def _to_bool(value: Any) -> bool:
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, int | float) and value in (0, 1):
+        return bool(value)
+    if isinstance(value, str):
+        text = value.strip().lower()
+        if text in _TRUE or text in _FALSE:
+            return text in _TRUE
+    whole = isinstance(value, int) or (isinstance(value, float) and value.is_integer())
+    if isinstance(value, str) or (whole and abs(value) < _INT_LIMIT):
+        raise _Invalid("Input should be a valid boolean, unable to interpret input")
+    raise _Invalid("Input should be a valid boolean")
+
+
+def _one_of(choices: tuple[Any, ...]) -> str:
+    shown = [repr(c) for c in choices]
+    return ", ".join(shown[:-1]) + f" or {shown[-1]}" if len(shown) > 1 else shown[0]
+
+
+def _convert(value: Any, hint: Any) -> Any:
+    origin = get_origin(hint)
+    if hint is str:
+        return _to_str(value)
+    if hint is bool:
+        return _to_bool(value)
+    if hint is int:
+        return _to_int(value)
+    if hint is float:
+        return _to_float(value)
+    if origin is Literal:
+        choices = get_args(hint)
+        if isinstance(value, str) and value in choices:
+            return value
+        raise _Invalid(f"Input should be {_one_of(choices)}")
+    if origin is Union or origin is UnionType:  # X | None
+        if value is None:
+            return None
+        return _convert(value, next(a for a in get_args(hint) if a is not type(None)))
+    if origin is tuple:
+        if not isinstance(value, list | tuple):
+            raise _Invalid("Input should be a valid tuple")
+        item = get_args(hint)[0]
+        out = []
+        for index, part in enumerate(value):
+            try:
+                out.append(_convert(part, item))
+            except _Invalid as exc:
+                raise _Invalid(exc.message, (index, *exc.location)) from None
+        return tuple(out)
+    if isinstance(hint, type) and issubclass(hint, _Section):
+        if isinstance(value, hint):
+            return value
+        if not isinstance(value, Mapping):
+            raise _Invalid(f"Input should be a valid dictionary or instance of {hint.__name__}")
+        return _validate(hint, value)
+    raise TypeError(f"no conversion to {hint!r}")  # pragma: no cover - a new field type
+
+
+def _check_bounds(value: Any, bounds: Mapping[str, float]) -> None:
+    if "gt" in bounds and not value > bounds["gt"]:
+        raise _Invalid(f"Input should be greater than {bounds['gt']}")
+    if "ge" in bounds and not value >= bounds["ge"]:
+        raise _Invalid(f"Input should be greater than or equal to {bounds['ge']}")
+    if "le" in bounds and not value <= bounds["le"]:
+        raise _Invalid(f"Input should be less than or equal to {bounds['le']}")
+
+
+def _validate(cls: type[_Section], data: Mapping[str, Any], **extra: Any) -> Any:
+    """cls built from data (as read from TOML, JSON or the environment), converted
+    and checked field by field in declaration order; raises _Invalid at the first fault."""
+    hints = _hints(cls)
+    values: dict[str, Any] = {}
+    for name, spec in cls.model_fields.items():
+        if name not in data:
+            continue
+        try:
+            value = _convert(data[name], hints[name])
+            _check_bounds(value, spec.metadata.get("bounds", {}))
+        except _Invalid as exc:
+            raise _Invalid(exc.message, (name, *exc.location)) from None
+        values[name] = value
+    for key in data:
+        if key not in cls.model_fields:
+            raise _Invalid("Extra inputs are not permitted", (key,))
+    return cls(**values, **extra)
 
 
 def _shown(name: str) -> str:
@@ -186,9 +390,10 @@ def _env_overrides(environ: Mapping[str, str]) -> dict[str, dict[str, Any]]:
                 f"{_suggest(key, fields)}"
             )
         value: Any = raw
-        annotation = str(SECTIONS[section].model_fields[key].annotation)
-        if "tuple" in annotation:
+        if get_origin(_hints(SECTIONS[section])[key]) is tuple:
             # Lists come as JSON (["cs.CL"]) or comma-separated (cs.CL,cs.LG).
+            import json  # here: start-up reads no lists from the environment
+
             try:
                 value = json.loads(raw)
             except json.JSONDecodeError:
@@ -204,10 +409,9 @@ def _merge(base: dict[str, Any], extra: Mapping[str, Any]) -> dict[str, Any]:
     return merged
 
 
-def _format_validation_error(exc: ValidationError, where: str) -> str:
-    first = exc.errors()[0]
-    location = ".".join(str(part) for part in first["loc"])
-    return f"{where}: {location}: {first['msg']}"
+def _format_invalid(exc: _Invalid, where: str) -> str:
+    location = ".".join(str(part) for part in exc.location)
+    return f"{where}: {location}: {exc.message}"
 
 
 def load_config(
@@ -247,10 +451,12 @@ def load_config(
         data.setdefault("hub", {})["endpoint"] = hf_endpoint
     base_dir = config_path.parent if config_path else Path.cwd()
     try:
-        return Config(
-            **data,
+        config: Config = _validate(
+            Config,
+            data,
             base_dir=base_dir,
             source=str(config_path) if config_path else "built-in defaults",
         )
-    except ValidationError as exc:
-        raise ConfigError(_format_validation_error(exc, where)) from exc
+    except _Invalid as exc:
+        raise ConfigError(_format_invalid(exc, where)) from None
+    return config

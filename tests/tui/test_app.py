@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
+import gc
+import os
 import subprocess
 import sys
+import time
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -13,6 +17,8 @@ from tests.support.feeds import feed_xml, make_entries
 from tests.support.server import Reply
 from tests.tui.conftest import SIZE, wait_for
 from tracker.db.engine import open_database, write_transaction
+from tracker.tui.formatting import one_line
+from tracker.tui.paper_list import NewestPage, newest_page
 from tracker.tui.screens.database import DatabaseProblemScreen, EmptyDatabaseScreen
 from tracker.tui.screens.dialogs import HelpScreen
 from tracker.tui.screens.model import ModelScreen
@@ -55,7 +61,8 @@ import sys
 from tracker import cli
 from tracker.config import load_config
 from tracker.tui.app import TrackerApp
-heavy = ('sqlalchemy', 'sqlmodel', 'tracker.db', 'tracker.commands')
+heavy = ('sqlalchemy', 'sqlmodel', 'tracker.db', 'tracker.commands', 'pydantic',
+         'textual.widgets._data_table', 'tracker.tui.screens.dialogs')
 loaded = lambda: sorted({{m for m in sys.modules if m.startswith(heavy)}})
 print('IMPORTED', loaded())
 def painted():
@@ -68,6 +75,81 @@ app.run(headless=True)
     assert out.returncode == 0, out.stderr
     assert "IMPORTED []" in out.stdout
     assert "PAINTED [] 43" in out.stdout
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="needs a pseudo-terminal")
+def test_tracker_paints_the_newest_papers_on_a_terminal(demo_db, env):
+    """The real command, as a user runs it: the newest title reaches the terminal, q quits."""
+    import pty
+
+    page = newest_page(env.db_path, limit=1)
+    assert page is not None
+    wanted = one_line(page.rows[0].title)[:14].encode()
+    master, slave = pty.openpty()
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "tracker"],
+        stdin=slave,
+        stdout=slave,
+        stderr=slave,
+        env=dict(os.environ, TERM="xterm-256color"),
+        close_fds=True,
+    )
+    os.close(slave)
+    output = b""
+    try:
+        deadline = time.monotonic() + 30
+        while wanted not in output and time.monotonic() < deadline:
+            output += os.read(master, 65536)
+        assert wanted in output, output[-2000:]
+        os.write(master, b"q")
+        with contextlib.suppress(OSError):  # EIO once the app has exited
+            while proc.poll() is None and time.monotonic() < deadline + 30:
+                output += os.read(master, 65536)  # keep reading: a full terminal blocks it
+        assert proc.wait(timeout=30) == 0
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+        os.close(master)
+    assert b"Traceback" not in output
+
+
+async def test_a_page_read_before_the_app_loads_is_the_first_screen(make_app, demo_db, env):
+    """run_app reads the newest page while Textual imports; the app shows it at once."""
+    peek = NewestPage(env.db_path)
+    assert peek.wait() is not None
+    app = make_app(demo_db, peek=peek)
+    assert app.first_page is peek.page
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_for(pilot, lambda: isinstance(app.screen, PapersScreen) and app.screen.shown)
+        assert len(app.screen.query_one("#paper-table").rows_shown) == 43
+        await wait_for(pilot, lambda: app.engine is not None)  # opened once they are painted
+        assert app.first_page is None
+
+
+async def test_a_peek_that_found_nothing_lets_the_engine_explain(make_app, env):
+    open_database(f"sqlite:///{env.db_path}").dispose()
+    peek = NewestPage(env.db_path)
+    assert peek.wait() is None
+    app = make_app(peek=peek)
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_for(pilot, lambda: isinstance(app.screen, EmptyDatabaseScreen))
+
+
+@pytest.mark.parametrize("database", ["demo", "missing"])
+async def test_the_collector_runs_again_once_start_up_is_over(make_app, demo_db, env, database):
+    """`tracker` turns the collector off for start-up; the app turns it back on."""
+    url = demo_db if database == "demo" else f"sqlite:///{env.tmp / 'missing.db'}"
+    app = make_app(url)
+    gc.disable()
+    try:
+        async with app.run_test(size=SIZE) as pilot:
+            await wait_for(
+                pilot,
+                lambda: app.engine is not None or isinstance(app.screen, DatabaseProblemScreen),
+            )
+            assert gc.isenabled()
+    finally:
+        gc.enable()
 
 
 async def test_missing_database_gets_a_screen_that_says_what_to_do(make_app, env):

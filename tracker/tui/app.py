@@ -1,12 +1,12 @@
 """TrackerApp: the modes (papers, models, tasks), app-wide keys, sync, and the one
 handler that turns worker failures into notifications.
 
-`run_app(config, url)` is what `tracker` (no arguments) and `tracker demo` call.
-Importing this module loads neither torch nor transformers (a test checks), nor
-SQLAlchemy: on a SQLite file the app first reads the newest page with sqlite3
-(`peek`), paints it, and only then opens the engine (`open_db`, which loads the
-database layer and applies migrations); the other views are imported when first
-shown.
+`tracker.tui.run_app(config, url)` is what `tracker` (no arguments) and `tracker
+demo` call. Importing this module loads neither torch nor transformers (a test
+checks), nor SQLAlchemy: on a SQLite file the app first reads the newest page with
+sqlite3 (NewestPage, which run_app starts before Textual loads), paints it, and
+only then opens the engine (`open_db`, which loads the database layer and applies
+migrations); the other views are imported when first shown.
 """
 
 from __future__ import annotations
@@ -14,10 +14,8 @@ from __future__ import annotations
 import gc
 import importlib
 import importlib.util
-import webbrowser
 from collections.abc import Callable, Iterable
 from functools import partial
-from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from textual import work
@@ -35,7 +33,7 @@ from tracker.tui.messages import (
     SyncFinished,
     SyncProgressed,
 )
-from tracker.tui.paper_list import Page, newest_page, sqlite_file
+from tracker.tui.paper_list import NewestPage, Page, sqlite_file
 from tracker.tui.screens.database import DatabaseProblemScreen, EmptyDatabaseScreen, StartScreen
 from tracker.tui.screens.papers import PapersScreen
 
@@ -71,6 +69,26 @@ def _bindings(source: Iterable[BindingType]) -> list[Binding]:
     return [b for b in source if isinstance(b, Binding) and b.description]
 
 
+def _papers_view() -> Screen[Any]:
+    screen = PapersScreen()
+    _styled_with_current_css(screen)
+    return screen
+
+
+def _styled_with_current_css(screen: Screen[Any]) -> None:
+    """Spare a new mode screen Textual's CSS refresh.
+
+    When a mode's first screen is shown, Textual parses all the CSS again, twice
+    (~0.05 s of start-up), in case the theme's variables changed since the screen
+    was styled; a screen made now has never been styled with older ones. Textual
+    keeps that count in a private attribute: if a later version drops it, the
+    refresh simply happens.
+    """
+    count = getattr(screen.app, "_css_update_count", None)
+    if isinstance(count, int) and isinstance(getattr(screen, "_css_update_count", None), int):
+        screen._css_update_count = count
+
+
 # The views other than papers are imported when first shown.
 def _models_view() -> Screen[Any]:
     from tracker.tui.screens.models import ModelsScreen
@@ -88,7 +106,7 @@ class TrackerApp(App[None]):
     CSS_PATH = "tracker.tcss"
     TITLE = "tracker"
     MODES: ClassVar[dict[str, Any]] = {
-        "papers": PapersScreen,
+        "papers": _papers_view,
         "models": _models_view,
         "tasks": _tasks_view,
     }
@@ -115,35 +133,46 @@ class TrackerApp(App[None]):
         *,
         on_first_rows: Callable[[], None] | None = None,
         sync_sources: tuple[str, ...] | None = None,
+        peek: NewestPage | None = None,
     ) -> None:
         super().__init__()
         self.sync_sources = sync_sources
         self.config = config
         self.url = url
         self.engine: Engine | None = None
-        # The newest page read before the engine opened; the papers view takes it.
-        self.first_page: Page | None = None
         self.on_first_rows = on_first_rows
         self.path = sqlite_file(url)
         self.where = str(self.path) if self.path is not None else url
         self.sub_title = self.where
+        # The newest page, read with sqlite3 before the engine opens (run_app starts
+        # the read before Textual loads); the papers view takes it when it mounts.
+        self._peek = peek
+        self.first_page: Page | None = peek.page if peek is not None and peek.ready() else None
 
     def get_default_screen(self) -> Screen[Any]:
         return StartScreen(self.where)
 
     def on_mount(self) -> None:
-        if self.path is not None and self.path.is_file():
-            self.peek(self.path)
+        # Once the papers view has painted the first page, first_rows_shown opens the engine.
+        if self.first_page is not None:
+            self.switch_mode("papers")  # before the start screen is ever painted
+        elif self._peek is not None and self._peek.ready():
+            self.open_db()  # read, and nothing to show: the engine says why
+        elif self._peek is not None or (self.path is not None and self.path.is_file()):
+            self.peek()
         else:
             self.open_db()
 
     # --- the database -----------------------------------------------------------
     @work(thread=True, exclusive=True, exit_on_error=False, group="peek")
-    def peek(self, path: Path) -> None:
+    def peek(self) -> None:
         """The newest page with sqlite3, to paint while the database layer loads."""
         page = None
         try:
-            page = newest_page(path)
+            if self._peek is None and self.path is not None:
+                self._peek = NewestPage(self.path)
+            if self._peek is not None:
+                page = self._peek.wait()
         finally:
             self.post_message(FirstPageRead(page))
 
@@ -174,17 +203,25 @@ class TrackerApp(App[None]):
         self.engine = message.engine
         self.database_ready = True
         self.refresh_bindings()  # the views' and sync's keys were hidden until now
-        # Everything start-up made (modules, the database layer, the first screen)
-        # lives as long as the app: keep it out of the collector's full passes,
-        # which otherwise stall typing for up to 0.2 s on this many objects.
-        gc.freeze()
+        self.start_collector()
         if self.current_mode != "papers":
             self.switch_mode("papers")
         if message.papers == 0:
             self.push_screen(EmptyDatabaseScreen(self.where, list(self.config.arxiv.categories)))
 
     def on_database_failed(self, message: DatabaseFailed) -> None:
+        self.start_collector()
         self.push_screen(DatabaseProblemScreen(self.where, message.message, message.hint))
+
+    def start_collector(self) -> None:
+        """Start-up is over (run_app turned the collector off for it).
+
+        Everything it made (modules, the database layer, the first screen) lives as
+        long as the app: keep it out of the collector's full passes, which otherwise
+        stall typing for up to 0.2 s on this many objects, then let it run again.
+        """
+        gc.freeze()
+        gc.enable()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """The views and sync need an open database: their keys wait for it."""
@@ -265,6 +302,8 @@ class TrackerApp(App[None]):
     # --- actions shared by the views -------------------------------------------------
     @work(thread=True, exclusive=True, exit_on_error=False, group="browser")
     def open_url(self, url: str) -> None:
+        import webbrowser  # here: it is not needed for the first paint
+
         if not webbrowser.open(url):
             raise TrackerError(
                 f"no web browser could open {url}.",

@@ -6,12 +6,14 @@ filters) with the standard library's sqlite3, so that the rows are on screen
 while the engine, the models and the migrations check are still loading. It
 returns the same rows as `tracker.tui.data.fetch_papers(conn, PaperFilters())`
 (a test compares them), and None whenever it cannot be sure: the caller then
-takes the ordinary path.
+takes the ordinary path. `NewestPage` runs it in a thread, started before Textual
+is imported so that the read and the imports overlap.
 """
 
 from __future__ import annotations
 
 import sqlite3
+import threading
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -174,3 +176,28 @@ def newest_page(path: Path, limit: int = PAGE_SIZE) -> Page | None:
     if not rows:
         return None
     return Page(rows[:limit], 0, len(rows) > limit, PaperFilters())
+
+
+class NewestPage:
+    """newest_page(path) read in a thread, started before Textual loads (tracker.tui.run_app)."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.page: Page | None = None
+        self._done = threading.Event()
+        threading.Thread(target=self._read, name="newest-page", daemon=True).start()
+
+    def _read(self) -> None:
+        try:
+            self.page = newest_page(self.path)
+        except Exception:  # noqa: BLE001 - None sends the app down the ordinary path
+            self.page = None
+        finally:
+            self._done.set()
+
+    def ready(self) -> bool:
+        return self._done.is_set()
+
+    def wait(self) -> Page | None:
+        self._done.wait()
+        return self.page

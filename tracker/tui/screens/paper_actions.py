@@ -1,7 +1,8 @@
 """Actions on the paper being shown: open, BibTeX, copy id, star, read, tag, note, try.
 
 Mixed into the papers list and the paper page. The host screen keeps the shown
-paper_detail() dict in `paper_detail` and reloads it on PaperChanged.
+paper_detail() dict in `paper_detail` and reloads it on PaperChanged. The dialogs
+are imported when first opened: the papers list paints before they are needed.
 """
 
 from __future__ import annotations
@@ -14,7 +15,6 @@ from textual.binding import Binding
 from tracker.tui.formatting import bibtex
 from tracker.tui.messages import PaperChanged
 from tracker.tui.screens.base import TrackerScreen
-from tracker.tui.screens.dialogs import NoteScreen, OpenScreen, PromptScreen
 
 PAPER_BINDINGS = [
     Binding("o", "open", "Open"),
@@ -43,6 +43,8 @@ class PaperActions(TrackerScreen):
         links = [("arXiv", paper["abs_url"]), ("PDF", paper["pdf_url"])]
         links += [("Code", url) for url in paper["code_links"]]
         links += [("Hub", f"https://huggingface.co/{m['repo_id']}") for m in paper["models"]]
+        from tracker.tui.screens.dialogs import OpenScreen
+
         self.app.push_screen(OpenScreen(f"Open {paper['arxiv_id']}", links), self._open_chosen)
 
     def _open_chosen(self, url: str | None) -> None:
@@ -79,6 +81,8 @@ class PaperActions(TrackerScreen):
             if value is not None:
                 self.write_user_data(arxiv_id, "tags", value)
 
+        from tracker.tui.screens.dialogs import PromptScreen
+
         self.app.push_screen(
             PromptScreen(
                 f"Tags for {arxiv_id}",
@@ -97,6 +101,8 @@ class PaperActions(TrackerScreen):
         def done(value: str | None) -> None:
             if value is not None:
                 self.write_user_data(arxiv_id, "note", value)
+
+        from tracker.tui.screens.dialogs import NoteScreen
 
         self.app.push_screen(NoteScreen(f"Note on {arxiv_id}", paper["note"]), done)
 

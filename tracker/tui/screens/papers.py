@@ -7,7 +7,7 @@ loads, and it starts its database workers once the app says the engine is ready.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rich.text import Text
 from textual import on, work
@@ -16,15 +16,17 @@ from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.message import Message
 from textual.timer import Timer
-from textual.widgets import DataTable, Footer, Header, Input, Static
+from textual.widgets import Footer, Header, Input, Static
 
 from tracker.tui.messages import PaperChanged
 from tracker.tui.paper_list import PAGE_SIZE, SORT_LABELS, Page, PaperFilters, PaperRow
 from tracker.tui.screens.paper_actions import PAPER_BINDINGS, PaperActions
-from tracker.tui.widgets.paged_list import PagedList
-from tracker.tui.widgets.paged_table import Direction
+from tracker.tui.widgets.paged_list import Direction, PagedList
 from tracker.tui.widgets.paper_detail import PaperDetail
 from tracker.tui.widgets.paper_table import PaperTable
+
+if TYPE_CHECKING:
+    from textual.widgets import DataTable
 
 DETAIL_DELAY = 0.06  # seconds the cursor rests on a row before its detail loads
 # After a new list (a keystroke in the search box), wait longer: the next key
@@ -39,6 +41,7 @@ COUNT_DELAY = 0.3
 
 
 class PapersScreen(PaperActions):
+    AUTO_FOCUS = "#paper-table"
     BINDINGS = [
         Binding("slash", "focus_search", "Search"),
         Binding("f", "filters", "Filters"),
@@ -335,11 +338,11 @@ class PapersScreen(PaperActions):
             self.paper_detail = message.detail
             self.query_one(PaperDetail).show(message.detail)
 
-    @on(DataTable.RowSelected, "#paper-models")
-    def _model_chosen(self, event: DataTable.RowSelected) -> None:
+    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
+        """A model in the detail pane (#paper-models): open its page."""
         from tracker.tui.screens.model import ModelScreen
 
-        if event.row_key.value:
+        if event.data_table.id == "paper-models" and event.row_key.value:
             self.app.push_screen(ModelScreen(event.row_key.value))
 
     # --- user data ------------------------------------------------------------------

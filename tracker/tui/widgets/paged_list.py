@@ -15,7 +15,7 @@ memory stays flat however far the user scrolls.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any, ClassVar, Generic, NamedTuple, TypeVar
+from typing import Any, ClassVar, Generic, Literal, NamedTuple, Protocol, TypeVar
 
 from rich.segment import Segment
 from rich.style import Style
@@ -28,7 +28,16 @@ from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
-from tracker.tui.widgets.paged_table import MAX_PAGES, PREFETCH_ROWS, Direction, PageLike
+Direction = Literal["next", "prev"]
+MAX_PAGES = 3  # pages held at once (here and in PagedTable)
+PREFETCH_ROWS = 10  # the next page is asked for this many rows before an end
+
+
+class PageLike(Protocol):
+    rows: Any
+    offset: int
+    has_more: bool
+
 
 RowT = TypeVar("RowT")
 
@@ -287,7 +296,7 @@ class PagedList(ScrollView, Generic[RowT], can_focus=True):
             self.post_message(self.MoreWanted(self, "prev", self.rows_shown[0]))
 
     def on_resize(self) -> None:
-        self._lines.clear()
+        # The lines stay cached: render_lines drops them when the width has changed.
         self.virtual_size = Size(self.scrollable_content_region.width, len(self.rows_shown) + 1)
         self._scroll_cursor_into_view()
 

@@ -9,7 +9,7 @@ memory stays flat however far the user scrolls.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any, Generic, Literal, Protocol, TypeVar
+from typing import Any, Generic, TypeVar
 
 from rich.text import Text
 from textual.binding import Binding
@@ -17,16 +17,11 @@ from textual.coordinate import Coordinate
 from textual.message import Message
 from textual.widgets import DataTable
 
-Direction = Literal["next", "prev"]
-MAX_PAGES = 3
-PREFETCH_ROWS = 10
+# The window's shape is shared with PagedList, which the papers list imports
+# before its first paint without loading DataTable.
+from tracker.tui.widgets.paged_list import MAX_PAGES, PREFETCH_ROWS, Direction, PageLike
 
-
-class PageLike(Protocol):
-    rows: Any
-    offset: int
-    has_more: bool
-
+__all__ = ["MAX_PAGES", "PREFETCH_ROWS", "Direction", "PageLike", "PagedTable"]
 
 RowT = TypeVar("RowT")
 

@@ -2,35 +2,59 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import VerticalScroll
-from textual.widgets import DataTable, Label, Static
+from textual.widgets import Static
 
 from tracker.tui.formatting import count, day, metric, one_line, params
 
+if TYPE_CHECKING:
+    from textual.widgets import DataTable
+
 
 class PaperDetail(VerticalScroll):
-    """Shows a paper_detail() dict; set with show(). The two tables post RowSelected."""
+    """Shows a paper_detail() dict; set with show(). The two tables post RowSelected.
+
+    The models and results tables (hidden while no paper is shown) are mounted with
+    the first paper: the papers list paints its first rows before DataTable loads.
+    """
+
+    _models: DataTable[Any] | None = None
+    _results: DataTable[Any] | None = None
 
     def compose(self) -> ComposeResult:
         yield Static("Select a paper to see its details.", id="paper-title")
         yield Static(id="paper-meta")
         yield Static(id="paper-abstract")
         yield Static(id="paper-links")
-        yield Label("Models", classes="section", id="paper-models-label")
-        yield DataTable(id="paper-models", cursor_type="row", show_cursor=False)
-        yield Label("Results", classes="section", id="paper-results-label")
-        yield DataTable(id="paper-results", cursor_type="row", show_cursor=False)
 
     def on_mount(self) -> None:
-        models = self.query_one("#paper-models", DataTable)
-        models.add_columns("Model", "Task", "Downloads", "Likes", "Params")
-        results = self.query_one("#paper-results", DataTable)
-        results.add_columns("Model", "Dataset", "Metric", "Value", "Src")
         self.set_class(True, "-empty")
+
+    def _tables(self) -> tuple[DataTable[Any], DataTable[Any]]:
+        """The models and results tables, mounted on first use."""
+        if self._models is None or self._results is None:
+            from textual.widgets import DataTable, Label
+
+            models: DataTable[Any] = DataTable(
+                id="paper-models", cursor_type="row", show_cursor=False
+            )
+            models.add_columns("Model", "Task", "Downloads", "Likes", "Params")
+            results: DataTable[Any] = DataTable(
+                id="paper-results", cursor_type="row", show_cursor=False
+            )
+            results.add_columns("Model", "Dataset", "Metric", "Value", "Src")
+            self.mount(
+                Label("Models", classes="section", id="paper-models-label"),
+                models,
+                Label("Results", classes="section", id="paper-results-label"),
+                results,
+            )
+            self._models, self._results = models, results
+        return self._models, self._results
 
     def show(self, paper: dict[str, Any] | None) -> None:
         self.set_class(paper is None, "-empty")
@@ -39,14 +63,15 @@ class PaperDetail(VerticalScroll):
             title.update("Select a paper to see its details.")
             for name in ("#paper-meta", "#paper-abstract", "#paper-links"):
                 self.query_one(name, Static).update("")
-            self.query_one("#paper-models", DataTable).clear()
-            self.query_one("#paper-results", DataTable).clear()
+            for table in (self._models, self._results):
+                if table is not None:
+                    table.clear()
             return
         title.update(Text(one_line(paper["title"]), style="bold"))
         self.query_one("#paper-meta", Static).update(self._meta(paper))
         self.query_one("#paper-abstract", Static).update(Text(one_line(paper["abstract"])))
         self.query_one("#paper-links", Static).update(self._links(paper))
-        models = self.query_one("#paper-models", DataTable)
+        models, results = self._tables()
         models.clear()
         for m in paper["models"]:
             models.add_row(
@@ -57,7 +82,6 @@ class PaperDetail(VerticalScroll):
                 Text(params(m.get("parameters")), justify="right"),
                 key=m["repo_id"],
             )
-        results = self.query_one("#paper-results", DataTable)
         results.clear()
         for i, r in enumerate(paper["results"]):
             results.add_row(
