@@ -28,9 +28,7 @@ def assert_same(content: bytes) -> int:
 
 
 def test_recorded_feeds_parse_as_the_package_parses_them(shared: Path) -> None:
-    feeds = [
-        p for p in sorted((shared / "arxiv").glob("*.xml")) if not p.name.startswith("error_")
-    ]
+    feeds = [p for p in sorted((shared / "arxiv").glob("*.xml")) if not p.name.startswith("error_")]
     assert feeds, "no recorded arXiv feeds"
     entries = 0
     for path in feeds:
