@@ -89,3 +89,30 @@ def integrity_check(conn: Connection) -> None:
         conn.execute(
             text(f"INSERT INTO {FTS_TABLE}({FTS_TABLE}, rank) VALUES ('integrity-check', 1)")
         )
+
+
+def index_stats(conn: Connection) -> tuple[int, int]:
+    """(documents in the index, the newest indexed rowid), both read in O(1).
+
+    The document count is the one FTS5's own bm25() uses: the first varint of the
+    index's averages record (rowid 1 of the %_data table); the newest rowid is the
+    last key of %_docsize. Either is counted the slow way if it cannot be read.
+    """
+    newest = conn.exec_driver_sql(f"SELECT max(id) FROM {FTS_TABLE}_docsize").scalar() or 0
+    block = conn.exec_driver_sql(f"SELECT block FROM {FTS_TABLE}_data WHERE id = 1").scalar()
+    if isinstance(block, bytes) and block:
+        return _varint(block), newest
+    count = conn.exec_driver_sql(f"SELECT count(*) FROM {FTS_TABLE}_docsize").scalar()
+    return int(count or 0), newest
+
+
+def _varint(data: bytes) -> int:
+    """The first SQLite varint in data: big-endian 7-bit groups, the ninth byte whole."""
+    value = 0
+    for i, byte in enumerate(data[:9]):
+        if i == 8:
+            return (value << 8) | byte
+        value = (value << 7) | (byte & 0x7F)
+        if byte < 0x80:
+            break
+    return value

@@ -3,12 +3,15 @@
 Ranking every match of a common word with bm25 is what makes naive FTS5 slow
 (p95 325 ms at 200k papers). We rank only what a user can see: the newest
 `candidates` matches (FTS5 walks its index in rowid order and stops early, and
-rowid grows with arrival), scored with column-weighted bm25 in the same walk and
-sorted here. Rare queries have fewer matches than that and are ranked in full.
+rowid grows with arrival). Rare queries have fewer matches than that and are
+ranked in full. On SQLite tracker.db.relevance plans the walks and the scoring
+(bm25) so that their cost does not grow with the collection; on PostgreSQL one
+statement finds and scores them (ts_rank_cd).
 """
 
 from __future__ import annotations
 
+import heapq
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, Literal
@@ -17,7 +20,7 @@ from sqlalchemy import bindparam, select, text
 from sqlalchemy.engine import Connection
 from sqlalchemy.sql.elements import TextClause
 
-from tracker.db import fulltext
+from tracker.db import fulltext, relevance
 from tracker.db.papers import PAPERS as P
 from tracker.db.papers import chunks
 from tracker.db.queries import iso
@@ -89,19 +92,30 @@ def _as_dict(row: Any, score: float | None) -> dict[str, Any]:
     }
 
 
-def _sqlite_candidates(parsed: Query, where: str, cap: str, params: dict[str, Any]) -> str:
-    """One walk of the FTS5 index, newest first, scoring with bm25 as it goes and
-    stopping after `candidates` matches; papers are joined only for filters
-    (stubs are never indexed)."""
-    params["match"] = parsed.fts5()
+def _sqlite_walk(conn: Connection, where: str, params: dict[str, Any]) -> relevance.Walk:
+    """Walks of the FTS5 index, scored with bm25 as they go or not; papers are
+    joined only for filters (stubs are never indexed)."""
     table = fulltext.FTS_TABLE
     weights = ", ".join(str(w) for w in fulltext.WEIGHTS)
     join = "" if where == _NO_FILTER else f"JOIN papers p ON p.id = {table}.rowid"
     condition = "" if where == _NO_FILTER else f"AND {where}"
-    return (
-        f"SELECT {table}.rowid, bm25({table}, {weights}) FROM {table} {join} "
-        f"WHERE {table} MATCH :match {condition} ORDER BY {table}.rowid DESC {cap}"
-    )
+
+    def walk(match: str, scored: bool, newest: int | None) -> list[tuple[int, float]]:
+        value = f", bm25({table}, {weights})" if scored else ""
+        order = f"DESC LIMIT {int(newest)}" if newest else "ASC"
+        statement = _typed(
+            text(
+                f"SELECT {table}.rowid{value} FROM {table} {join} "
+                f"WHERE {table} MATCH :match {condition} ORDER BY {table}.rowid {order}"
+            ),
+            params,
+        )
+        result = conn.execute(statement, {**params, "match": match})
+        if scored:
+            return [(row[0], row[1]) for row in result.all()]
+        return [(rowid, 0.0) for rowid in result.scalars().all()]
+
+    return walk
 
 
 def _postgres_candidates(parsed: Query, where: str, cap: str, params: dict[str, Any]) -> str:
@@ -148,20 +162,25 @@ def search_papers(
         by_id = _rows(conn, ids)
         return [_as_dict(by_id[i], None) for i in ids]
 
-    cap = f"LIMIT {int(candidates)}" if candidates > 0 else ""
-    if conn.dialect.name == "postgresql":
-        statement = _postgres_candidates(parsed, where, cap, params)
+    if conn.dialect.name == "sqlite" and sort == "relevance":
+        walk = _sqlite_walk(conn, where, params)
+        best = relevance.best(conn, parsed, walk, candidates, limit)
     else:
-        statement = _sqlite_candidates(parsed, where, cap, params)
-    scored = conn.execute(_typed(text(statement), params), params).all()
-    if not scored:
-        return []
-    if sort == "date":
-        rows = _rows(conn, [rid for rid, _ in scored])
-        oldest = datetime.min.replace(tzinfo=UTC)
-        ordered = sorted(rows.values(), key=lambda r: r.published or oldest, reverse=True)
-        return [_as_dict(r, None) for r in ordered[:limit]]
-    # Scores are lower-is-better (bm25; negated ts_rank); ties go to the newer paper.
-    best = sorted(scored, key=lambda pair: (pair[1], -pair[0]))[:limit]
+        scored: list[tuple[int, float]]
+        if conn.dialect.name == "postgresql":
+            cap = f"LIMIT {int(candidates)}" if candidates > 0 else ""
+            statement = _postgres_candidates(parsed, where, cap, params)
+            found = conn.execute(_typed(text(statement), params), params).all()
+            scored = [(r[0], r[1]) for r in found]
+        else:
+            most = candidates if candidates > 0 else None
+            scored = _sqlite_walk(conn, where, params)(parsed.fts5() or "", False, most)
+        if sort == "date":
+            by_id = _rows(conn, [rid for rid, _ in scored])
+            oldest = datetime.min.replace(tzinfo=UTC)
+            ordered = sorted(by_id.values(), key=lambda r: r.published or oldest, reverse=True)
+            return [_as_dict(r, None) for r in ordered[:limit]]
+        # Scores are lower-is-better (negated ts_rank); ties go to the newer paper.
+        best = heapq.nsmallest(limit, scored, key=lambda pair: (pair[1], -pair[0]))
     rows = _rows(conn, [rid for rid, _ in best])
     return [_as_dict(rows[rid], score) for rid, score in best if rid in rows]
