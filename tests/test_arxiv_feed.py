@@ -5,12 +5,30 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from pathlib import Path
 
+import arxiv
 import pytest
 from arxiv import _feed
 
 from tests.support.feeds import Entry, feed_xml
-from tracker.sources.arxiv import to_record
-from tracker.sources.arxiv_feed import parse_page
+from tracker.records import PaperRecord
+from tracker.sources.arxiv_feed import make_record, parse_page
+
+
+def to_record(result: arxiv.Result) -> PaperRecord:
+    """The record for a Result of the package's own parser."""
+    return make_record(
+        result.entry_id,
+        title=result.title,
+        summary=result.summary,
+        authors=[a.name for a in result.authors],
+        primary_category=result.primary_category,
+        categories=result.categories,
+        published=result.published,
+        updated=result.updated,
+        comment=result.comment,
+        journal_ref=result.journal_ref,
+        doi=result.doi,
+    )
 
 
 def reference(content: bytes) -> tuple[list, tuple[int, int, int]]:

@@ -6,6 +6,11 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 
+def clean_text(text: str | None) -> str:
+    """Collapse line wrapping (arXiv's 2016 serializer, the snapshot) and runs of spaces."""
+    return " ".join(text.split()) if text else ""
+
+
 @dataclass
 class PaperRecord:
     arxiv_id: str  # canonical, without version

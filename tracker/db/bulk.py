@@ -8,13 +8,21 @@ the ORM reads them back unchanged); other databases take the Core path.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import Table, bindparam, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection
+
+# SQLite allows 32766 bound variables per statement; stay well below.
+CHUNK = 500
+
+
+def chunks(items: Sequence[Any], size: int = CHUNK) -> Iterable[Sequence[Any]]:
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
 
 
 def db_datetime(conn: Connection, value: datetime | None) -> Any:
@@ -55,10 +63,6 @@ def insert_rows(
     conn.execute(statement, [dict(zip(columns, row, strict=True)) for row in rows])
 
 
-# SQLite allows 32766 bound variables per statement; stay well below.
-_IN_CHUNK = 500
-
-
 def ids_by_key(conn: Connection, table: Table, key: str, values: Sequence[Any]) -> dict[Any, int]:
     """{key value: id} for the rows of table whose `key` column is one of values.
 
@@ -69,8 +73,7 @@ def ids_by_key(conn: Connection, table: Table, key: str, values: Sequence[Any]) 
     found: dict[Any, int] = {}
     if conn.dialect.name == "sqlite":
         raw = conn.connection.driver_connection
-        for start in range(0, len(values), _IN_CHUNK):
-            part = values[start : start + _IN_CHUNK]
+        for part in chunks(values):
             marks = ", ".join("?" * len(part))
             sql = f"SELECT {key}, id FROM {table.name} WHERE {key} IN ({marks})"
             found.update(raw.execute(sql, tuple(part)).fetchall())  # type: ignore[union-attr]
@@ -78,7 +81,6 @@ def ids_by_key(conn: Connection, table: Table, key: str, values: Sequence[Any]) 
     statement = select(table.c[key], table.c.id).where(
         table.c[key].in_(bindparam("values", expanding=True))
     )
-    for start in range(0, len(values), _IN_CHUNK):
-        part = list(values[start : start + _IN_CHUNK])
-        found.update(conn.execute(statement, {"values": part}).tuples().all())
+    for part in chunks(values):
+        found.update(conn.execute(statement, {"values": list(part)}).tuples().all())
     return found

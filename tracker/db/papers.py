@@ -18,7 +18,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection
 
 from tracker.db import fulltext
-from tracker.db.bulk import db_datetime, ids_by_key, insert_rows
+from tracker.db.bulk import chunks, db_datetime, ids_by_key, insert_rows
 from tracker.db.models import Author, CodeLink, Paper, PaperAuthor, PaperCategory
 from tracker.records import PaperRecord
 
@@ -27,9 +27,6 @@ AUTHORS: Table = Author.__table__  # type: ignore[assignment]
 PAPER_AUTHORS: Table = PaperAuthor.__table__  # type: ignore[assignment]
 PAPER_CATEGORIES: Table = PaperCategory.__table__  # type: ignore[assignment]
 CODE_LINKS: Table = CodeLink.__table__  # type: ignore[assignment]
-
-# SQLite allows 32766 bound variables per statement; stay well below.
-CHUNK = 500
 
 
 @dataclass
@@ -40,11 +37,6 @@ class UpsertResult:
     ids: dict[str, int] = field(default_factory=dict)  # arxiv_id -> papers.id
     new_ids: list[str] = field(default_factory=list)
     updated_ids: list[str] = field(default_factory=list)
-
-
-def chunks(items: Sequence[Any], size: int = CHUNK) -> Iterable[Sequence[Any]]:
-    for start in range(0, len(items), size):
-        yield items[start : start + size]
 
 
 def insert_ignore(conn: Connection, table: Table, rows: list[dict[str, Any]]) -> None:

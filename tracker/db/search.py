@@ -21,8 +21,8 @@ from sqlalchemy.engine import Connection
 from sqlalchemy.sql.elements import TextClause
 
 from tracker.db import fulltext, relevance
+from tracker.db.bulk import chunks
 from tracker.db.papers import PAPERS as P
-from tracker.db.papers import chunks
 from tracker.db.queries import iso
 from tracker.db.query_syntax import Query, parse
 

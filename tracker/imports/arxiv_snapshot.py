@@ -36,7 +36,7 @@ from tracker.db.models import SyncState
 from tracker.db.papers import insert_ignore, upsert_papers
 from tracker.errors import UsageError
 from tracker.ids import try_parse_arxiv_id
-from tracker.records import PaperRecord
+from tracker.records import PaperRecord, clean_text
 
 log = logging.getLogger(__name__)
 
@@ -59,10 +59,6 @@ class ImportReport:
     error_count: int = 0
     seconds: float = 0.0
     index_seconds: float = 0.0
-
-
-def _clean(text: str | None) -> str:
-    return " ".join(text.split()) if text else ""
 
 
 _MONTHS = {m: i for i, m in enumerate("Jan Feb Mar Apr May Jun Jul Aug Sep Oct Nov Dec".split(), 1)}
@@ -116,7 +112,7 @@ def to_record(item: dict[str, Any]) -> PaperRecord:
     parsed = try_parse_arxiv_id(str(item["id"]))
     if parsed is None:
         raise ValueError(f"bad id {item.get('id')!r}")
-    title = _clean(item.get("title"))
+    title = clean_text(item.get("title"))
     if not title:
         raise ValueError("no title")
     categories = str(item.get("categories") or "").split()
@@ -131,8 +127,8 @@ def to_record(item: dict[str, Any]) -> PaperRecord:
     version = len(versions) or 1
     if versions and str(versions[-1].get("version", "")).lstrip("v").isdigit():
         version = int(str(versions[-1]["version"]).lstrip("v"))
-    comment = _clean(item.get("comments")) or None
-    abstract = _clean(item.get("abstract"))
+    comment = clean_text(item.get("comments")) or None
+    abstract = clean_text(item.get("abstract"))
     links = [(u, "comment") for u in find_code_links(comment)]
     links += [(u, "abstract") for u in find_code_links(abstract)]
     return PaperRecord(
@@ -146,8 +142,8 @@ def to_record(item: dict[str, Any]) -> PaperRecord:
         published=published,
         updated=updated,
         comment=comment,
-        journal_ref=_clean(item.get("journal-ref")) or None,
-        doi=_clean(item.get("doi")) or None,
+        journal_ref=clean_text(item.get("journal-ref")) or None,
+        doi=clean_text(item.get("doi")) or None,
         withdrawn=bool(comment and "withdrawn" in comment.lower()),
         code_links=list(dict.fromkeys(links)),
     )

@@ -26,7 +26,7 @@ import requests
 from tracker.config import ArxivConfig
 from tracker.errors import SourceQueryError, SourceUnavailableError
 from tracker.records import PaperRecord
-from tracker.sources.arxiv_feed import FeedPage, make_record, parse_page
+from tracker.sources.arxiv_feed import FeedPage, parse_page
 
 log = logging.getLogger(__name__)
 
@@ -176,23 +176,6 @@ def _describe(error: BaseException) -> str:
     if isinstance(error, requests.exceptions.Timeout):
         return "timed out"
     return type(error).__name__ + (f": {error}" if str(error) else "")
-
-
-def to_record(result: arxiv.Result) -> PaperRecord:
-    """The record for a Result of the package's own parser (the reference, in tests)."""
-    return make_record(
-        result.entry_id,
-        title=result.title,
-        summary=result.summary,
-        authors=[a.name for a in result.authors],
-        primary_category=result.primary_category,
-        categories=result.categories,
-        published=result.published,
-        updated=result.updated,
-        comment=result.comment,
-        journal_ref=result.journal_ref,
-        doi=result.doi,
-    )
 
 
 class ArxivSource:

@@ -24,7 +24,7 @@ from lxml import etree
 from tracker.codelinks import find_code_links
 from tracker.errors import UsageError
 from tracker.ids import split_entry_id
-from tracker.records import PaperRecord
+from tracker.records import PaperRecord, clean_text
 
 log = logging.getLogger(__name__)
 
@@ -70,11 +70,6 @@ class FeedPage:
     malformed: bool = False
 
 
-def clean(text: str | None) -> str:
-    """Collapse the 2016 serializer's line wrapping (and any run of spaces) to one space."""
-    return " ".join(text.split()) if text else ""
-
-
 def _datetime(text: str | None) -> datetime | None:
     if text is None:
         return None
@@ -100,15 +95,15 @@ def make_record(
 ) -> PaperRecord:
     """The record we store for one feed entry, whichever parser read it."""
     arxiv_id, version = split_entry_id(entry_id)
-    comment = clean(comment) or None
-    abstract = clean(summary)
+    comment = clean_text(comment) or None
+    abstract = clean_text(summary)
     links = [(url, "comment") for url in find_code_links(comment)]
     links += [(url, "abstract") for url in find_code_links(abstract)]
-    names = [clean(name) for name in authors]
+    names = [clean_text(name) for name in authors]
     return PaperRecord(
         arxiv_id=arxiv_id,
         version=version,
-        title=clean(title),
+        title=clean_text(title),
         abstract=abstract,
         authors=[name for name in names if name],
         primary_category=primary_category,
@@ -116,8 +111,8 @@ def make_record(
         published=published,
         updated=updated,
         comment=comment,
-        journal_ref=clean(journal_ref) or None,
-        doi=clean(doi) or None,
+        journal_ref=clean_text(journal_ref) or None,
+        doi=clean_text(doi) or None,
         withdrawn=bool(comment and _WITHDRAWN.search(comment)),
         code_links=list(dict.fromkeys(links)),
     )
@@ -204,7 +199,7 @@ def parse_page(content: bytes) -> FeedPage:
         if tag == _ENTRY:
             entry_id = child.findtext(_ID) or ""
             if _ERROR_FEED_ID in entry_id:
-                page.error = clean(child.findtext(_SUMMARY)) or "unknown error"
+                page.error = clean_text(child.findtext(_SUMMARY)) or "unknown error"
                 continue
             record = _entry_record(child)
             if record is not None:

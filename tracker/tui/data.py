@@ -20,7 +20,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, and_, exists, func, or_, select, true, union
 from sqlalchemy.engine import Connection
 
-from tracker.db.papers import chunks
+from tracker.db.bulk import chunks
 from tracker.db.search import SearchFilters, search_papers
 from tracker.follow.hot import hot_search, rank_hot
 from tracker.tui.paper_list import (
