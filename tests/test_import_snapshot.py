@@ -10,13 +10,26 @@ import signal
 import subprocess
 import sys
 import time
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from sqlalchemy import func, select, text
 
-from tracker.db.engine import open_database
+from tests.support.feeds import Entry, feed_xml
+from tests.support.server import Reply
+from tracker.db import fulltext
+from tracker.db.engine import open_database, write_transaction
 from tracker.db.models import Paper, PaperAuthor
-from tracker.imports.arxiv_snapshot import import_snapshot
+from tracker.db.papers import upsert_papers
+from tracker.imports.arxiv_snapshot import (
+    _defer_pays,
+    _state_key,
+    _write_state,
+    import_snapshot,
+    index_is_stale,
+    to_record,
+)
+from tracker.lock import SyncLock
 
 
 def snapshot_line(i: int, version: int = 1, category: str = "cs.LG") -> str:
@@ -120,7 +133,8 @@ def test_merges_with_synced_papers_newer_version_wins(env, cli, tmp_path):
     assert (n, fts) == (3, 3)
 
 
-def test_interrupted_import_resumes_and_rebuilds_the_index(env, tmp_path):
+@pytest.mark.parametrize("defer_index", [False, True], ids=["indexed-per-batch", "deferred"])
+def test_interrupted_import_resumes(env, tmp_path, defer_index):
     path = write_lines(tmp_path / "s.jsonl", [snapshot_line(i) for i in range(1, 51)])
     engine = open_database(f"sqlite:///{env.db_path}")
 
@@ -129,13 +143,50 @@ def test_interrupted_import_resumes_and_rebuilds_the_index(env, tmp_path):
             raise KeyboardInterrupt
 
     with pytest.raises(KeyboardInterrupt):
-        import_snapshot(engine, path, progress=crash, batch_size=10)
+        import_snapshot(engine, path, progress=crash, batch_size=10, defer_index=defer_index)
     n, _, fts, _ = papers(env)
-    assert (n, fts) == (20, 0)  # rows committed, index not yet rebuilt
-    report = import_snapshot(engine, path, batch_size=10)
+    # Indexed per batch, what is stored is searchable; deferred, the index waits
+    # for the end, which the next run reaches even if it would not defer itself.
+    assert (n, fts) == (20, 0 if defer_index else 20)
+    report = import_snapshot(engine, path, batch_size=10, defer_index=False)
     assert (report.skipped_lines, report.new) == (20, 30)
+    assert (report.index_seconds > 0) == defer_index
     engine.dispose()
     assert papers(env) == (50, 100, 50, "ok")
+
+
+def test_the_index_is_deferred_for_a_first_import_not_for_a_small_one(env, tmp_path):
+    engine = open_database(f"sqlite:///{env.db_path}")
+    big = write_lines(tmp_path / "big.jsonl", [snapshot_line(i) for i in range(1, 41)])
+    assert _defer_pays(engine, big)  # an empty database
+    report = import_snapshot(engine, big)
+    assert report.index_seconds > 0
+    small = write_lines(tmp_path / "small.jsonl", [snapshot_line(i) for i in range(41, 43)])
+    assert not _defer_pays(engine, small)  # 2 lines into 40 indexed papers
+    assert import_snapshot(engine, small).index_seconds == 0
+    engine.dispose()
+    assert papers(env) == (42, 84, 42, "ok")
+
+
+def test_an_index_left_stale_by_an_older_import_is_rebuilt(env, tmp_path):
+    # Older versions stored rows first and indexed them at the end; one of those
+    # interrupted leaves rows that the index lacks, and a flag saying so.
+    lines = [snapshot_line(i) for i in range(1, 21)]
+    lines += [snapshot_line(1, version=2)] + [snapshot_line(i) for i in range(21, 30)]
+    path = write_lines(tmp_path / "s.jsonl", lines)
+    engine = open_database(f"sqlite:///{env.db_path}")
+    now = datetime.now(UTC)
+    with write_transaction(engine) as conn:
+        records = [to_record(json.loads(line)) for line in lines[:20]]
+        upsert_papers(conn, records, now, index=False)
+        _write_state(conn, _state_key(path), 20, True, now)
+    report = import_snapshot(engine, path, batch_size=10)
+    assert (report.skipped_lines, report.new, report.updated) == (20, 9, 1)
+    assert report.index_seconds > 0
+    with engine.connect() as conn:
+        fulltext.integrity_check(conn)
+    engine.dispose()
+    assert papers(env) == (29, 58, 29, "ok")
 
 
 def test_missing_file_is_a_usage_error(cli, tmp_path):
@@ -173,3 +224,59 @@ def test_sigkill_during_import_then_rerun(env, tmp_path):
     )
     assert final.returncode == 0, final.stderr
     assert papers(env) == (total, 2 * total, total, "ok")
+
+
+def test_a_sync_after_an_interrupted_deferred_import_finishes_the_index_first(
+    env, server, cli, tmp_path
+):
+    # Without this, the sync's update of a paper that the import stored but had not
+    # indexed yet would remove text the index never held: a corrupt index.
+    path = write_lines(tmp_path / "s.jsonl", [snapshot_line(i) for i in range(1, 31)])
+    engine = open_database(f"sqlite:///{env.db_path}")
+
+    def crash(done: int, total: int, stored: int) -> None:
+        if stored >= 20:
+            raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        import_snapshot(engine, path, progress=crash, batch_size=10, defer_index=True)
+    assert index_is_stale(engine)
+    engine.dispose()
+    newer = Entry(
+        arxiv_id="2404.00003",
+        version=2,
+        title="Paper 3, revised",
+        abstract="Now with entmax everywhere.",
+        published=datetime.now(UTC) - timedelta(days=3),
+        updated=datetime.now(UTC) - timedelta(hours=2),
+    )
+    env.configure(arxiv={"categories": ["cs.LG"], "lookback_days": 7})
+    server.add(
+        "/api/query",
+        Reply(body=feed_xml([newer], 1, 0)),
+        params={"search_query": "cat:cs.LG", "start": "0"},
+    )
+    result = cli("sync", "--json")
+    assert result.code == 0, result.err
+    assert result.json()["updated"] == 1
+    engine = open_database(f"sqlite:///{env.db_path}")
+    assert not index_is_stale(engine)
+    with engine.connect() as conn:
+        fulltext.integrity_check(conn)
+    engine.dispose()
+    assert papers(env) == (20, 39, 20, "ok")  # paper 3 now has one author, still entmax
+    assert cli("search", "revised", "--json").json()[0]["arxiv_id"] == "2404.00003"
+
+
+def test_an_import_does_not_start_while_a_sync_runs(env, cli, tmp_path):
+    path = write_lines(tmp_path / "s.jsonl", [snapshot_line(1)])
+    engine = open_database(f"sqlite:///{env.db_path}")
+    with SyncLock(engine):
+        result = cli("import", "arxiv-snapshot", str(path))
+    engine.dispose()
+    assert result.code == 75
+    assert result.err.strip() == (
+        "Error: another tracker sync or import is running on this database; "
+        "not starting this import."
+    )
+    assert papers(env)[0] == 0

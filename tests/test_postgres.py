@@ -75,7 +75,7 @@ def test_two_syncs_at_once_the_second_exits_75(env, server):
             run, capture_output=True, text=True, env=os.environ.copy(), timeout=20
         )
         assert second.returncode == 75
-        assert "another tracker sync is running" in second.stderr
+        assert "another tracker sync or import is running" in second.stderr
     finally:
         first.kill()
         first.communicate()

@@ -95,7 +95,8 @@ def test_second_sync_exits_75_at_once(env, server):
         assert time.monotonic() - started < 10
         assert out == ""
         assert err.strip().splitlines() == [
-            "Error: another tracker sync is running on this database; not starting a second one."
+            "Error: another tracker sync or import is running on this database; "
+            "not starting this sync."
         ]
     finally:
         first.kill()

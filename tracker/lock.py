@@ -1,4 +1,5 @@
-"""One sync at a time: a second one exits at once (code 75) instead of waiting.
+"""One writer of a whole source at a time, a sync or an import: a second one exits at
+once (code 75) instead of waiting.
 
 SQLite: an exclusive flock on a file beside the database; the kernel releases it
 when the process dies, so a SIGKILLed sync never leaves a stale lock behind.
@@ -22,8 +23,9 @@ ADVISORY_KEY = 0x7472616B  # "trak"
 
 
 class SyncLock:
-    def __init__(self, engine: Engine) -> None:
+    def __init__(self, engine: Engine, activity: str = "sync") -> None:
         self.engine = engine
+        self.activity = activity
         self._fd: int | None = None
         self._conn: Connection | None = None
         path = sqlite_path(str(engine.url))
@@ -36,9 +38,7 @@ class SyncLock:
                 fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
             except BlockingIOError:
                 os.close(fd)
-                raise LockHeldError(
-                    "another tracker sync is running on this database; not starting a second one."
-                ) from None
+                raise self._held() from None
             os.ftruncate(fd, 0)
             os.write(fd, str(os.getpid()).encode())
             self._fd = fd
@@ -47,11 +47,15 @@ class SyncLock:
             got = conn.execute(text("SELECT pg_try_advisory_lock(:k)"), {"k": ADVISORY_KEY})
             if not got.scalar():
                 conn.close()
-                raise LockHeldError(
-                    "another tracker sync is running on this database; not starting a second one."
-                )
+                raise self._held()
             conn.commit()
             self._conn = conn
+
+    def _held(self) -> LockHeldError:
+        return LockHeldError(
+            "another tracker sync or import is running on this database; "
+            f"not starting this {self.activity}."
+        )
 
     def release(self) -> None:
         if self._fd is not None:

@@ -20,6 +20,7 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 from tracker.errors import SourceUnavailableError
+from tracker.gcpause import collector_paused
 
 log = logging.getLogger(__name__)
 
@@ -63,9 +64,10 @@ def _child(
 
     try:
         generator = produce(*args)
-        for item in generator:
-            if not put((_PAGE, item)):
-                return
+        with collector_paused():
+            for item in generator:
+                if not put((_PAGE, item)):
+                    return
         put((_DONE, getattr(generator, "summary", None)))
     except BaseException as exc:  # noqa: BLE001 - handed to the parent
         put((_ERROR, exc))

@@ -21,10 +21,12 @@ from sqlalchemy import select
 from sqlalchemy.engine import Connection, Engine
 
 from tracker.config import ArxivConfig, Config
-from tracker.db.engine import write_transaction
+from tracker.db.engine import bulk_write_transaction, checkpoint, write_transaction
 from tracker.db.models import SyncState
 from tracker.db.papers import insert_ignore, upsert_papers
 from tracker.errors import TrackerError
+from tracker.gcpause import collector_paused
+from tracker.imports.arxiv_snapshot import finish_stale_index
 from tracker.lock import SyncLock
 from tracker.prefetch import in_child_process
 from tracker.records import PaperRecord
@@ -95,7 +97,7 @@ def _save_state(engine: Engine, key: str, **values: Any) -> None:
 
 def store_page(engine: Engine, records: list[PaperRecord], now: datetime) -> tuple[int, int]:
     """Upsert one page in one transaction; returns (new, updated)."""
-    with write_transaction(engine) as conn:
+    with bulk_write_transaction(engine) as conn:
         result = upsert_papers(conn, records, now)
     return result.new, result.updated
 
@@ -169,32 +171,39 @@ def sync_arxiv(
     newest: dict[str, datetime] = {}
     fetched: dict[str, int] = {}
     pages = in_child_process(fetch_pages, config.arxiv, list(plans.values()), max_results)
-    for key, page, error, requests in pages:
-        report.requests = requests
-        stats = report.sources.setdefault(key, {"new": 0, "updated": 0, "fetched": 0})
-        if page is not None:
-            new, updated = store_page(engine, page, now)
-            fetched[key] = fetched.get(key, 0) + len(page)
-            report.new += new
-            report.updated += updated
-            stats["new"] += new
-            stats["updated"] += updated
-            stats["fetched"] = fetched[key]
-            page_newest = max((r.updated for r in page if r.updated), default=None)
-            if page_newest and (key not in newest or page_newest > newest[key]):
-                newest[key] = page_newest
-            if progress:
-                progress(key, fetched[key])
-        elif error is not None:
-            message = f"{key}: {error.message}"
-            report.errors.append(message)
-            stats["error"] = error.message
-            _save_state(engine, key, last_run=now, last_error=error.message)
-            log.error("%s", message)
-        else:
-            _finish_key(
-                engine, plans[key], newest.get(key), fetched.get(key, 0), since, max_results, now
-            )
+    with collector_paused():
+        for key, page, error, requests in pages:
+            report.requests = requests
+            stats = report.sources.setdefault(key, {"new": 0, "updated": 0, "fetched": 0})
+            if page is not None:
+                new, updated = store_page(engine, page, now)
+                fetched[key] = fetched.get(key, 0) + len(page)
+                report.new += new
+                report.updated += updated
+                stats["new"] += new
+                stats["updated"] += updated
+                stats["fetched"] = fetched[key]
+                page_newest = max((r.updated for r in page if r.updated), default=None)
+                if page_newest and (key not in newest or page_newest > newest[key]):
+                    newest[key] = page_newest
+                if progress:
+                    progress(key, fetched[key])
+            elif error is not None:
+                message = f"{key}: {error.message}"
+                report.errors.append(message)
+                stats["error"] = error.message
+                _save_state(engine, key, last_run=now, last_error=error.message)
+                log.error("%s", message)
+            else:
+                _finish_key(
+                    engine,
+                    plans[key],
+                    newest.get(key),
+                    fetched.get(key, 0),
+                    since,
+                    max_results,
+                    now,
+                )
 
 
 def _finish_key(
@@ -232,6 +241,11 @@ def run_sync(
     report = SyncReport()
     with SyncLock(engine):
         now = utcnow()
+        # A sync indexes each page as it stores it, which needs a complete index.
+        if finish_stale_index(engine):
+            log.warning(
+                "rebuilt the full-text index that an interrupted import had left incomplete"
+            )
         if "arxiv" in sources:
             sync_arxiv(
                 engine,
@@ -247,6 +261,7 @@ def run_sync(
             from tracker.hub_sync import sync_hub
 
             sync_hub(engine, config, report, progress, now)
+        checkpoint(engine)
     report.seconds = time.monotonic() - started
     return report
 

@@ -63,6 +63,21 @@ def insert_rows(
     conn.execute(statement, [dict(zip(columns, row, strict=True)) for row in rows])
 
 
+def first_new_id(conn: Connection, table: Table) -> int | None:
+    """On SQLite, the id the next row of table gets; None elsewhere.
+
+    A bulk writer inserts a batch with ids first_new_id, +1, ... and so knows them
+    without reading them back. That is what SQLite itself would assign (max + 1;
+    these tables have no AUTOINCREMENT), and no other writer can interleave: write
+    transactions begin IMMEDIATE and hold the lock to the end.
+    """
+    if conn.dialect.name != "sqlite":
+        return None
+    raw = conn.connection.driver_connection
+    top = raw.execute(f"SELECT max(id) FROM {table.name}").fetchone()[0]  # type: ignore[union-attr]
+    return (top or 0) + 1
+
+
 def ids_by_key(conn: Connection, table: Table, key: str, values: Sequence[Any]) -> dict[Any, int]:
     """{key value: id} for the rows of table whose `key` column is one of values.
 

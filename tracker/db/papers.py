@@ -18,7 +18,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection
 
 from tracker.db import fulltext
-from tracker.db.bulk import chunks, db_datetime, ids_by_key, insert_rows
+from tracker.db.bulk import chunks, db_datetime, first_new_id, ids_by_key, insert_rows
 from tracker.db.models import Author, CodeLink, Paper, PaperAuthor, PaperCategory
 from tracker.records import PaperRecord
 
@@ -153,35 +153,43 @@ def upsert_papers(
 
     if fresh:
         stamp = db_datetime(conn, now)
-        insert_rows(
-            conn,
-            PAPERS,
-            _INSERT_COLUMNS,
-            [
-                (
-                    r.arxiv_id,
-                    r.version,
-                    r.title,
-                    r.abstract,
-                    display_authors(r.authors),
-                    r.primary_category,
-                    db_datetime(conn, r.published),
-                    db_datetime(conn, r.updated),
-                    r.comment,
-                    r.journal_ref,
-                    r.doi,
-                    r.withdrawn,
-                    0,
-                    False,
-                    stamp,
-                    stamp,
-                )
-                for r in fresh
-            ],
-        )
-        result.ids.update(ids_by_key(conn, PAPERS, "arxiv_id", [r.arxiv_id for r in fresh]))
+        rows = [
+            (
+                r.arxiv_id,
+                r.version,
+                r.title,
+                r.abstract,
+                display_authors(r.authors),
+                r.primary_category,
+                db_datetime(conn, r.published),
+                db_datetime(conn, r.updated),
+                r.comment,
+                r.journal_ref,
+                r.doi,
+                r.withdrawn,
+                0,
+                False,
+                stamp,
+                stamp,
+            )
+            for r in fresh
+        ]
+        fresh_ids = [r.arxiv_id for r in fresh]
+        first_id = first_new_id(conn, PAPERS)
+        if first_id is None:
+            insert_rows(conn, PAPERS, _INSERT_COLUMNS, rows)
+            result.ids.update(ids_by_key(conn, PAPERS, "arxiv_id", fresh_ids))
+        else:
+            ids = range(first_id, first_id + len(rows))
+            insert_rows(
+                conn,
+                PAPERS,
+                ("id", *_INSERT_COLUMNS),
+                [(pid, *row) for pid, row in zip(ids, rows, strict=True)],
+            )
+            result.ids.update(zip(fresh_ids, ids, strict=True))
         result.new = len(fresh)
-        result.new_ids = [r.arxiv_id for r in fresh]
+        result.new_ids = fresh_ids
 
     if changed and index:
         old_index = [
