@@ -70,8 +70,16 @@ def main() -> None:
             repeat=True,
         )
     if args.into:
-        # Ids that the big database does not hold: a new week, not updates.
-        fresh = synthetic_entries(args.papers, seed=2, year=27)
+        # Ids that the big database does not hold (an earlier run of this script may
+        # have added some): a new week, not updates.
+        with sqlite3.connect(args.into) as probe:
+            newest_id = (
+                probe.execute(
+                    "SELECT max(arxiv_id) FROM papers WHERE arxiv_id GLOB '[0-9]*'"
+                ).fetchone()[0]
+                or "26"
+            )
+        fresh = synthetic_entries(args.papers, seed=2, year=int(newest_id[:2]) + 1)
         for start in range(0, len(fresh), args.page_size):
             body = feed_xml(fresh[start : start + args.page_size], len(fresh), start)
             server.add(
