@@ -19,7 +19,6 @@ _BARE = re.compile(
 # Every URL the patterns below can match contains one of these ("://" or "www."
 # for _URL; ".com", ".co/" or ".org" for _BARE's hosts). Four substring scans
 # are far cheaper than the patterns over every abstract.
-_URL_HINTS = ("://", "www.", ".co", ".org")
 _TRAILING = ".,;:!?)]}'\"*"
 _REPO_HOSTS = {"github.com", "gitlab.com", "bitbucket.org"}
 _PROJECT_WORDS = re.compile(r"project\s*(?:page|website|site)|homepage|website", re.IGNORECASE)
@@ -66,9 +65,15 @@ def _is_code_host(url: str) -> bool:
     return host in _REPO_HOSTS or host == "huggingface.co" or host.endswith(".github.io")
 
 
+def _may_hold_url(text: str) -> bool:
+    # Spelled out rather than a loop over the hints: this runs for every abstract
+    # of an import, and a generator costs more than the four searches.
+    return "://" in text or "www." in text or ".co" in text or ".org" in text
+
+
 def find_code_links(text: str | None) -> list[str]:
     """Code and project-page URLs in text, normalised, deduplicated, in order."""
-    if not text or not any(hint in text for hint in _URL_HINTS):
+    if not text or not _may_hold_url(text):
         return []  # most abstracts hold no URL: skip the costlier patterns below
     found: dict[str, None] = {}
     spans = [(m.start(), m.group(0)) for m in _URL.finditer(text)]

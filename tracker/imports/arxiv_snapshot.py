@@ -18,6 +18,7 @@ import gzip
 import json
 import logging
 import os
+import re
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -67,6 +68,7 @@ class ImportReport:
     index_seconds: float = 0.0
 
 
+_BARE_NEW_ID = re.compile(r"\d{4}\.\d{4,5}")
 _MONTHS = {m: i for i, m in enumerate("Jan Feb Mar Apr May Jun Jul Aug Sep Oct Nov Dec".split(), 1)}
 
 
@@ -77,9 +79,15 @@ def _date(value: str | None) -> datetime | None:
     parts = value.split()
     if len(parts) == 6 and parts[5] == "GMT" and parts[2] in _MONTHS:
         try:
-            hour, minute, second = (int(p) for p in parts[4].split(":"))
+            hour, minute, second = parts[4].split(":")
             return datetime(
-                int(parts[3]), _MONTHS[parts[2]], int(parts[1]), hour, minute, second, tzinfo=UTC
+                int(parts[3]),
+                _MONTHS[parts[2]],
+                int(parts[1]),
+                int(hour),
+                int(minute),
+                int(second),
+                tzinfo=UTC,
             )
         except ValueError:
             pass
@@ -99,8 +107,13 @@ def _authors(item: dict[str, Any]) -> list[str]:
         for parts in parsed:
             if not isinstance(parts, list) or not parts:
                 continue
-            last, first, suffix = (list(parts) + ["", "", ""])[:3]
-            name = " ".join(p.strip() for p in (first, last, suffix) if p and p.strip())
+            # [last, first, suffix], any of them missing or empty: "first last suffix".
+            last = parts[0].strip() if parts[0] else ""
+            first = parts[1].strip() if len(parts) > 1 and parts[1] else ""
+            suffix = parts[2].strip() if len(parts) > 2 and parts[2] else ""
+            name = f"{first} {last}" if first and last else first or last
+            if suffix:
+                name = f"{name} {suffix}" if name else suffix
             if name:
                 names.append(name)
         if names:
@@ -115,7 +128,9 @@ def to_record(item: dict[str, Any]) -> PaperRecord:
         raise ValueError("not a JSON object")
     if not item.get("id"):
         raise ValueError("no id")
-    parsed = try_parse_arxiv_id(str(item["id"]))
+    raw_id = str(item["id"])
+    # Nearly every line holds a bare new-style id: skip the general parser for those.
+    parsed = (raw_id, None) if _BARE_NEW_ID.fullmatch(raw_id) else try_parse_arxiv_id(raw_id)
     if parsed is None:
         raise ValueError(f"bad id {item.get('id')!r}")
     title = clean_text(item.get("title"))
