@@ -1,11 +1,13 @@
 """Bulk import of arXiv's metadata snapshot (Kaggle's arxiv-metadata-oai-snapshot.json).
 
 JSON lines, about 2.7M papers. A child process reads and parses the file (plain or
-.gz) into batches while this one stores them, each batch one transaction with its
-full-text index entries, so memory stays bounded and an interrupted import leaves
-nothing unsearchable. (With FTS5's larger segments, migration m005, indexing a
-batch as it is stored costs no more than one rebuild at the end, and it overlaps
-with the parsing.)
+.gz) into batches while this one stores them, each batch one transaction, so memory
+stays bounded and both cores work. The full-text index is either built once at the
+end (a first import: rows alone store about twice as fast, and one FTS5 rebuild
+costs about what indexing batch by batch does) or kept up batch by batch (a small
+file into a large collection, where a rebuild would re-index everything). An index
+left incomplete by an interrupted import is finished by the next import or sync,
+before either writes to it: see finish_stale_index.
 
 Resumable: the line number of the last committed batch is stored with that batch,
 so a rerun skips what is stored; rows go through the same upsert as sync, so the
