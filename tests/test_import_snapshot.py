@@ -133,10 +133,8 @@ def test_merges_with_synced_papers_newer_version_wins(env, cli, tmp_path):
     assert (n, fts) == (3, 3)
 
 
-@pytest.mark.parametrize("defer_index", [False, True], ids=["indexed-per-batch", "deferred"])
-def test_interrupted_import_resumes(env, tmp_path, defer_index):
-    path = write_lines(tmp_path / "s.jsonl", [snapshot_line(i) for i in range(1, 51)])
-    engine = open_database(f"sqlite:///{env.db_path}")
+def interrupt_after_20(engine, path, defer_index):
+    """Import path in batches of 10 and stop it (Ctrl-C) once 20 papers are stored."""
 
     def crash(done: int, total: int, stored: int) -> None:
         if stored >= 20:
@@ -144,6 +142,13 @@ def test_interrupted_import_resumes(env, tmp_path, defer_index):
 
     with pytest.raises(KeyboardInterrupt):
         import_snapshot(engine, path, progress=crash, batch_size=10, defer_index=defer_index)
+
+
+@pytest.mark.parametrize("defer_index", [False, True], ids=["indexed-per-batch", "deferred"])
+def test_interrupted_import_resumes(env, tmp_path, defer_index):
+    path = write_lines(tmp_path / "s.jsonl", [snapshot_line(i) for i in range(1, 51)])
+    engine = open_database(f"sqlite:///{env.db_path}")
+    interrupt_after_20(engine, path, defer_index)
     n, _, fts, _ = papers(env)
     # Indexed per batch, what is stored is searchable; deferred, the index waits
     # for the end, which the next run reaches even if it would not defer itself.
@@ -233,13 +238,7 @@ def test_a_sync_after_an_interrupted_deferred_import_finishes_the_index_first(
     # indexed yet would remove text the index never held: a corrupt index.
     path = write_lines(tmp_path / "s.jsonl", [snapshot_line(i) for i in range(1, 31)])
     engine = open_database(f"sqlite:///{env.db_path}")
-
-    def crash(done: int, total: int, stored: int) -> None:
-        if stored >= 20:
-            raise KeyboardInterrupt
-
-    with pytest.raises(KeyboardInterrupt):
-        import_snapshot(engine, path, progress=crash, batch_size=10, defer_index=True)
+    interrupt_after_20(engine, path, defer_index=True)
     assert index_is_stale(engine)
     engine.dispose()
     newer = Entry(
