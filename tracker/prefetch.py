@@ -17,6 +17,7 @@ import os
 import queue
 import signal
 from collections.abc import Callable, Iterator
+from contextlib import nullcontext
 from typing import Any
 
 from tracker.errors import SourceUnavailableError
@@ -46,6 +47,7 @@ def _child(
     out: Any,
     stop: Any,
     parent: int,
+    pause_collector: bool,
 ) -> None:
     _die_with_parent()
     if os.getppid() != parent:  # the parent died before prctl took effect
@@ -64,7 +66,7 @@ def _child(
 
     try:
         generator = produce(*args)
-        with collector_paused():
+        with collector_paused() if pause_collector else nullcontext():
             for item in generator:
                 if not put((_PAGE, item)):
                     return
@@ -74,17 +76,24 @@ def _child(
 
 
 def in_child_process(
-    produce: Callable[..., Iterator[Any]], *args: Any, depth: int = 2
+    produce: Callable[..., Iterator[Any]],
+    *args: Any,
+    depth: int = 2,
+    pause_collector: bool = False,
 ) -> Iterator[Any]:
     """Yield what produce(*args) yields, produced ahead in a forked child process.
 
     An exception in the child is raised here at the same point of the sequence.
+    pause_collector: the child runs without the cyclic garbage collector
+    (tracker.gcpause), for producers whose objects form no cycles.
     """
     context = multiprocessing.get_context("fork")
     out = context.Queue(maxsize=depth)
     stop = context.Event()
     child = context.Process(
-        target=_child, args=(produce, args, out, stop, os.getpid()), daemon=True
+        target=_child,
+        args=(produce, args, out, stop, os.getpid(), pause_collector),
+        daemon=True,
     )
     child.start()
     try:

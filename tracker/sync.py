@@ -25,7 +25,6 @@ from tracker.db.engine import bulk_write_transaction, checkpoint, write_transact
 from tracker.db.models import SyncState
 from tracker.db.papers import insert_ignore, upsert_papers
 from tracker.errors import TrackerError
-from tracker.gcpause import collector_paused
 from tracker.imports.arxiv_snapshot import finish_stale_index
 from tracker.lock import SyncLock
 from tracker.prefetch import in_child_process
@@ -171,39 +170,38 @@ def sync_arxiv(
     newest: dict[str, datetime] = {}
     fetched: dict[str, int] = {}
     pages = in_child_process(fetch_pages, config.arxiv, list(plans.values()), max_results)
-    with collector_paused():
-        for key, page, error, requests in pages:
-            report.requests = requests
-            stats = report.sources.setdefault(key, {"new": 0, "updated": 0, "fetched": 0})
-            if page is not None:
-                new, updated = store_page(engine, page, now)
-                fetched[key] = fetched.get(key, 0) + len(page)
-                report.new += new
-                report.updated += updated
-                stats["new"] += new
-                stats["updated"] += updated
-                stats["fetched"] = fetched[key]
-                page_newest = max((r.updated for r in page if r.updated), default=None)
-                if page_newest and (key not in newest or page_newest > newest[key]):
-                    newest[key] = page_newest
-                if progress:
-                    progress(key, fetched[key])
-            elif error is not None:
-                message = f"{key}: {error.message}"
-                report.errors.append(message)
-                stats["error"] = error.message
-                _save_state(engine, key, last_run=now, last_error=error.message)
-                log.error("%s", message)
-            else:
-                _finish_key(
-                    engine,
-                    plans[key],
-                    newest.get(key),
-                    fetched.get(key, 0),
-                    since,
-                    max_results,
-                    now,
-                )
+    for key, page, error, requests in pages:
+        report.requests = requests
+        stats = report.sources.setdefault(key, {"new": 0, "updated": 0, "fetched": 0})
+        if page is not None:
+            new, updated = store_page(engine, page, now)
+            fetched[key] = fetched.get(key, 0) + len(page)
+            report.new += new
+            report.updated += updated
+            stats["new"] += new
+            stats["updated"] += updated
+            stats["fetched"] = fetched[key]
+            page_newest = max((r.updated for r in page if r.updated), default=None)
+            if page_newest and (key not in newest or page_newest > newest[key]):
+                newest[key] = page_newest
+            if progress:
+                progress(key, fetched[key])
+        elif error is not None:
+            message = f"{key}: {error.message}"
+            report.errors.append(message)
+            stats["error"] = error.message
+            _save_state(engine, key, last_run=now, last_error=error.message)
+            log.error("%s", message)
+        else:
+            _finish_key(
+                engine,
+                plans[key],
+                newest.get(key),
+                fetched.get(key, 0),
+                since,
+                max_results,
+                now,
+            )
 
 
 def _finish_key(

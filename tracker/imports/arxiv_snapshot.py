@@ -373,7 +373,9 @@ def _store_batches(
 ) -> None:
     total = os.path.getsize(path)
     stored = 0
-    batches = in_child_process(read_batches, path, done_lines, categories, batch_size)
+    batches = in_child_process(
+        read_batches, path, done_lines, categories, batch_size, pause_collector=True
+    )
     with collector_paused():
         for batch in batches:
             now = datetime.now(UTC)
