@@ -10,6 +10,15 @@ import pytest
 HEAVY = ("torch", "transformers")
 
 
+def run_python(code: str) -> subprocess.CompletedProcess[str]:
+    """Run code in a fresh interpreter (nothing imported yet); it must exit 0."""
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=False
+    )
+    assert done.returncode == 0, done.stderr
+    return done
+
+
 @pytest.mark.parametrize(
     "modules",
     [
@@ -27,10 +36,7 @@ def test_importing_loads_no_torch(modules: list[str]) -> None:
         "    importlib.import_module(name)\n"
         f"print(','.join(m for m in {HEAVY!r} if m in sys.modules))\n"
     )
-    done = subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=False
-    )
-    assert done.returncode == 0, done.stderr
+    done = run_python(code)
     assert done.stdout.strip() == "", f"{modules} imported {done.stdout.strip()}"
 
 
@@ -42,10 +48,7 @@ def test_the_help_of_every_command_loads_no_torch() -> None:
         "    assert run([cmd, '--help']) == 0\n"
         "print(','.join(m for m in ('torch', 'transformers') if m in sys.modules), file=sys.stderr)\n"
     )
-    done = subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=False
-    )
-    assert done.returncode == 0, done.stderr
+    done = run_python(code)
     assert done.stderr.strip() == ""
 
 
@@ -58,10 +61,7 @@ def test_registering_every_command_loads_no_torch() -> None:
         "assert len(cli.commands) > 10, sorted(cli.commands)\n"
         "print(','.join(m for m in ('torch', 'transformers') if m in sys.modules))\n"
     )
-    done = subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=False
-    )
-    assert done.returncode == 0, done.stderr
+    done = run_python(code)
     assert done.stdout.strip() == ""
 
 
@@ -75,8 +75,5 @@ def test_the_tui_start_up_path_loads_no_pydantic_or_sqlalchemy() -> None:
         "load_config()\n"
         "print(','.join(m for m in ('pydantic', 'sqlalchemy') if m in sys.modules))\n"
     )
-    done = subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=False
-    )
-    assert done.returncode == 0, done.stderr
+    done = run_python(code)
     assert done.stdout.strip() == ""

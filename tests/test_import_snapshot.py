@@ -19,6 +19,7 @@ from tests.support.feeds import Entry, feed_xml
 from tests.support.server import Reply
 from tracker.db import fulltext
 from tracker.db.engine import open_database, write_transaction
+from tracker.db.index_state import index_is_stale
 from tracker.db.models import Paper, PaperAuthor
 from tracker.db.papers import upsert_papers
 from tracker.imports.arxiv_snapshot import (
@@ -26,7 +27,6 @@ from tracker.imports.arxiv_snapshot import (
     _state_key,
     _write_state,
     import_snapshot,
-    index_is_stale,
     to_record,
 )
 from tracker.lock import SyncLock
@@ -239,7 +239,8 @@ def test_a_sync_after_an_interrupted_deferred_import_finishes_the_index_first(
     path = write_lines(tmp_path / "s.jsonl", [snapshot_line(i) for i in range(1, 31)])
     engine = open_database(f"sqlite:///{env.db_path}")
     interrupt_after_20(engine, path, defer_index=True)
-    assert index_is_stale(engine)
+    with engine.connect() as conn:
+        assert index_is_stale(conn)
     engine.dispose()
     newer = Entry(
         arxiv_id="2404.00003",
@@ -259,8 +260,8 @@ def test_a_sync_after_an_interrupted_deferred_import_finishes_the_index_first(
     assert result.code == 0, result.err
     assert result.json()["updated"] == 1
     engine = open_database(f"sqlite:///{env.db_path}")
-    assert not index_is_stale(engine)
     with engine.connect() as conn:
+        assert not index_is_stale(conn)
         fulltext.integrity_check(conn)
     engine.dispose()
     assert papers(env) == (20, 39, 20, "ok")  # paper 3 now has one author, still entmax

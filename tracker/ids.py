@@ -23,14 +23,15 @@ def parse_arxiv_id(raw: str) -> tuple[str, int | None]:
 
     Raises UsageError for anything that is not an arXiv id.
     """
-    text = (raw or "").strip()
-    text = _PREFIXES.sub("", text)
-    text = re.sub(r"\.pdf$", "", text, flags=re.IGNORECASE).rstrip("/")
-    for pattern in (_NEW, _OLD):
-        match = pattern.fullmatch(text)
-        if match:
-            version = match.group("v")
-            return match.group("id"), int(version) if version else None
+    text = raw or ""
+    match = _NEW.fullmatch(text)  # a bare id (most callers, every snapshot line): as it is
+    if match is None:
+        text = _PREFIXES.sub("", text.strip())
+        text = re.sub(r"\.pdf$", "", text, flags=re.IGNORECASE).rstrip("/")
+        match = _NEW.fullmatch(text) or _OLD.fullmatch(text)
+    if match:
+        version = match.group("v")
+        return match.group("id"), int(version) if version else None
     raise UsageError(
         f"'{raw}' is not an arXiv id.",
         hint="Use a form like 1706.03762, 1706.03762v5 or hep-th/9901001.",

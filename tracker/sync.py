@@ -25,7 +25,6 @@ from tracker.db.engine import bulk_write_transaction, checkpoint, write_transact
 from tracker.db.models import SyncState
 from tracker.db.papers import insert_ignore, upsert_papers
 from tracker.errors import TrackerError
-from tracker.imports.arxiv_snapshot import finish_stale_index
 from tracker.lock import SyncLock
 from tracker.prefetch import in_child_process
 from tracker.records import PaperRecord
@@ -194,13 +193,7 @@ def sync_arxiv(
             log.error("%s", message)
         else:
             _finish_key(
-                engine,
-                plans[key],
-                newest.get(key),
-                fetched.get(key, 0),
-                since,
-                max_results,
-                now,
+                engine, plans[key], newest.get(key), fetched.get(key, 0), since, max_results, now
             )
 
 
@@ -239,11 +232,6 @@ def run_sync(
     report = SyncReport()
     with SyncLock(engine):
         now = utcnow()
-        # A sync indexes each page as it stores it, which needs a complete index.
-        if finish_stale_index(engine):
-            log.warning(
-                "rebuilt the full-text index that an interrupted import had left incomplete"
-            )
         if "arxiv" in sources:
             sync_arxiv(
                 engine,

@@ -8,6 +8,7 @@ later update replaces the stored text, an older one never does; user data
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -19,8 +20,11 @@ from sqlalchemy.engine import Connection
 
 from tracker.db import fulltext
 from tracker.db.bulk import chunks, db_datetime, first_new_id, ids_by_key, insert_rows
+from tracker.db.index_state import finish_stale_index
 from tracker.db.models import Author, CodeLink, Paper, PaperAuthor, PaperCategory
 from tracker.records import PaperRecord
+
+log = logging.getLogger(__name__)
 
 PAPERS: Table = Paper.__table__  # type: ignore[assignment]
 AUTHORS: Table = Author.__table__  # type: ignore[assignment]
@@ -137,6 +141,9 @@ def upsert_papers(
     once at the end (fulltext.rebuild).
     """
     result = UpsertResult()
+    # Removing a changed paper's old text needs an index that holds every paper.
+    if index and finish_stale_index(conn):
+        log.warning("rebuilt the full-text index that an interrupted import had left incomplete")
     # The last record of an id wins within one batch (a feed can repeat an entry).
     by_id = {r.arxiv_id: r for r in records}
     if not by_id:

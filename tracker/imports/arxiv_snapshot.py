@@ -7,7 +7,7 @@ end (a first import: rows alone store about twice as fast, and one FTS5 rebuild
 costs about what indexing batch by batch does) or kept up batch by batch (a small
 file into a large collection, where a rebuild would re-index everything). An index
 left incomplete by an interrupted import is finished by the next import or sync,
-before either writes to it: see finish_stale_index.
+before either writes to it: see tracker.db.index_state.
 
 Resumable: the line number of the last committed batch is stored with that batch,
 so a rerun skips what is stored; rows go through the same upsert as sync, so the
@@ -20,7 +20,6 @@ import gzip
 import json
 import logging
 import os
-import re
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -30,11 +29,12 @@ from pathlib import Path
 from typing import IO, Any
 
 from sqlalchemy import select
-from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.engine import Engine
 
 from tracker.codelinks import find_code_links
 from tracker.db import fulltext
 from tracker.db.engine import bulk_write_transaction, checkpoint, write_transaction
+from tracker.db.index_state import IMPORT_PREFIX, finish_stale_index, index_is_stale
 from tracker.db.models import SyncState
 from tracker.db.papers import insert_ignore, upsert_papers
 from tracker.errors import UsageError
@@ -70,7 +70,6 @@ class ImportReport:
     index_seconds: float = 0.0
 
 
-_BARE_NEW_ID = re.compile(r"\d{4}\.\d{4,5}")
 _MONTHS = {m: i for i, m in enumerate("Jan Feb Mar Apr May Jun Jul Aug Sep Oct Nov Dec".split(), 1)}
 
 
@@ -130,9 +129,7 @@ def to_record(item: dict[str, Any]) -> PaperRecord:
         raise ValueError("not a JSON object")
     if not item.get("id"):
         raise ValueError("no id")
-    raw_id = str(item["id"])
-    # Nearly every line holds a bare new-style id: skip the general parser for those.
-    parsed = (raw_id, None) if _BARE_NEW_ID.fullmatch(raw_id) else try_parse_arxiv_id(raw_id)
+    parsed = try_parse_arxiv_id(str(item["id"]))
     if parsed is None:
         raise ValueError(f"bad id {item.get('id')!r}")
     title = clean_text(item.get("title"))
@@ -182,12 +179,9 @@ def _open(path: Path) -> tuple[IO[bytes], IO[bytes]]:
     return raw, raw
 
 
-STATE_PREFIX = "import:arxiv-snapshot:"
-
-
 def _state_key(path: Path) -> str:
     # A new snapshot under the same name has another size: it starts afresh.
-    return f"{STATE_PREFIX}{path.resolve()}:{path.stat().st_size}"
+    return f"{IMPORT_PREFIX}{path.resolve()}:{path.stat().st_size}"
 
 
 def _read_state(engine: Engine, key: str) -> int:
@@ -204,44 +198,6 @@ def _write_state(conn: Any, key: str, line: int, index_stale: bool, now: datetim
         .where(STATE.c.source_key == key)
         .values(cursor=json.dumps({"line": line, "index_stale": index_stale}), last_run=now)
     )
-
-
-def _stale_index_keys(conn: Connection) -> list[str]:
-    rows = conn.execute(
-        select(STATE.c.source_key, STATE.c.cursor).where(
-            STATE.c.source_key.like(STATE_PREFIX + "%")
-        )
-    )
-    return [key for key, cursor in rows if cursor and json.loads(cursor).get("index_stale")]
-
-
-def index_is_stale(engine: Engine) -> bool:
-    """Whether an import that defers the full-text index was interrupted before building it.
-
-    Such an index lacks rows, and removing a changed paper's old text from it (what
-    a sync does) would corrupt it: the writers that index as they go call
-    finish_stale_index first.
-    """
-    if engine.dialect.name != "sqlite":
-        return False
-    with engine.connect() as conn:
-        return bool(_stale_index_keys(conn))
-
-
-def finish_stale_index(engine: Engine) -> bool:
-    """Rebuild the index an interrupted import left incomplete; True if there was one."""
-    if engine.dialect.name != "sqlite":
-        return False
-    with write_transaction(engine) as conn:
-        keys = _stale_index_keys(conn)
-        if not keys:
-            return False
-        fulltext.rebuild(conn)
-        now = datetime.now(UTC)
-        for key in keys:
-            cursor = conn.execute(select(STATE.c.cursor).where(STATE.c.source_key == key))
-            _write_state(conn, key, int(json.loads(cursor.scalar_one()).get("line", 0)), False, now)
-    return True
 
 
 @dataclass
@@ -347,13 +303,15 @@ def import_snapshot(
         # While the index is stale (deferred by this import, or by an interrupted one)
         # it lacks rows, and removing a changed paper's old text from it would
         # corrupt it: batches then store rows only, and the index is rebuilt at the end.
-        index_stale = (defer_index and engine.dialect.name == "sqlite") or index_is_stale(engine)
+        with engine.connect() as conn:
+            index_stale = (defer_index and engine.dialect.name == "sqlite") or index_is_stale(conn)
         _store_batches(
             engine, path, key, done_lines, categories, batch_size, index_stale, report, progress
         )
         if index_stale:
             index_started = time.monotonic()
-            finish_stale_index(engine)
+            with write_transaction(engine) as conn:
+                finish_stale_index(conn)
             report.index_seconds = time.monotonic() - index_started
         checkpoint(engine)
     report.seconds = time.monotonic() - started
