@@ -35,7 +35,7 @@ from tracker.config import Config
 from tracker.errors import TrackerError
 from tracker.trial.checks import gib
 from tracker.trial.tasks import SUPPORTED_TASKS, parse_input
-from tracker.tui.screens.base import TrackerScreen
+from tracker.tui.navigation import TrackerScreen
 from tracker.tui.trial_render import (
     TrialCancelledError,
     preflight_text,
