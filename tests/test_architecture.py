@@ -10,6 +10,7 @@ from __future__ import annotations
 import ast
 from functools import cache
 from pathlib import Path
+from typing import get_args, get_type_hints
 
 import pytest
 
@@ -152,3 +153,13 @@ def test_screens_import_neither_each_other_nor_the_app() -> None:
         if target.startswith(f"{SCREENS}.") or target == "tracker.tui.app"
     ]
     assert not offenders, "\n".join(offenders)
+
+
+def test_the_trial_choices_are_what_the_config_accepts() -> None:
+    """--device/--dtype and the trial screen offer DEVICES/DTYPES; [trial] must accept them."""
+    from tracker.config import TrialConfig
+    from tracker.trial.hardware import DEVICES, DTYPES
+
+    hints = get_type_hints(TrialConfig)
+    assert set(get_args(hints["device"])) == set(DEVICES)
+    assert set(get_args(hints["dtype"])) == set(DTYPES)
