@@ -85,7 +85,9 @@ def test_rouge_matches_rouge_score() -> None:
     scorer = rouge_scorer.RougeScorer(["rouge1", "rouge2", "rougeL"], use_stemmer=False)
     metrics = m.task_metrics("summarization")
     for name in ("rouge1", "rouge2", "rougeL"):
-        expected = np.mean([scorer.score(r, h)[name].fmeasure for r, h in zip(REFS, HYPS)])
+        expected = np.mean(
+            [scorer.score(r, h)[name].fmeasure for r, h in zip(REFS, HYPS, strict=True)]
+        )
         assert metrics[name].compute(REFS, HYPS) == pytest.approx(expected)
 
 
