@@ -18,6 +18,7 @@ class Claim:
     split: str = ""
     result_id: int | None = None
     source: str = ""
+    task: str = ""
 
 
 @dataclass(frozen=True)
@@ -39,17 +40,18 @@ class Verdict:
         if self.claimed is None:
             return "no claim to compare with."
         if self.status == "inside":
-            text = f"the claim {fmt(self.claimed)} lies inside the 95% interval."
+            text = f"the claim {fmt(self.claimed, self.scale)} lies inside the 95% interval."
         else:
-            size = fmt(abs(self.difference or 0.0))
-            text = f"the measurement is {self.status} the claim {fmt(self.claimed)} by {size}."
+            size = fmt(abs(self.difference or 0.0), self.scale)
+            text = f"the measurement is {self.status} the claim {fmt(self.claimed, self.scale)} by {size}."
         if not self.comparable:
             text += " Not comparable: " + "; ".join(self.reasons) + "."
         return text
 
 
-def fmt(value: float) -> str:
-    return f"{value:.4g}" if abs(value) < 1 else f"{value:.2f}"
+def fmt(value: float, scale: float = 1.0) -> str:
+    """Two decimals in percent (91.30), four as a fraction (0.9130)."""
+    return f"{value:.2f}" if scale >= 100 else f"{value:.4f}"
 
 
 def claim_scale(metric: Metric, claimed: float | None) -> float:

@@ -1,0 +1,130 @@
+"""Measurements made by `tracker verify`, and the claims (stored results) they check.
+
+The `measurements` table (migration m006_measurements) is described here in Core, not
+in db/models.py: each row is one run on this machine (source 'this-machine'), stored in
+the same transaction as its trial ledger row, so an interrupted run leaves neither.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import (
+    Boolean,
+    Column,
+    DateTime,
+    Float,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    func,
+    insert,
+    select,
+)
+from sqlalchemy.engine import Connection, Engine
+
+from tracker.db.engine import write_transaction
+from tracker.db.models import Model, Result, Trial
+
+SOURCE = "this-machine"
+
+_md = MetaData()
+MEASUREMENTS = Table(
+    "measurements",
+    _md,
+    Column("id", Integer, primary_key=True),
+    Column("created_at", DateTime(timezone=True)),
+    Column("source", String),
+    Column("trial_id", Integer),
+    Column("result_id", Integer),
+    Column("model_repo", String),
+    Column("model_revision", String),
+    Column("task_id", String),
+    Column("dataset_id", String),
+    Column("dataset_config", String),
+    Column("dataset_split", String),
+    Column("dataset_revision", String),
+    Column("metric_type", String),
+    Column("value", Float),
+    Column("low", Float),
+    Column("high", Float),
+    Column("scale", Float),
+    Column("claimed", Float),
+    Column("verdict", String),
+    Column("comparable", Boolean),
+    Column("n", Integer),
+    Column("split_size", Integer),
+    Column("sampled", Boolean),
+    Column("seed", Integer),
+    Column("device", String),
+    Column("dtype", String),
+    Column("batch_size", Integer),
+    Column("seconds", Float),
+    Column("examples_per_second", Float),
+)
+COLUMNS = [c.name for c in MEASUREMENTS.columns if c.name not in ("id", "trial_id", "source")]
+
+
+def record_verification(
+    engine: Engine, trial: dict[str, Any], measurement: dict[str, Any] | None
+) -> tuple[int, int | None]:
+    """The trial ledger row and (for a run that finished) its measurement, in one transaction.
+
+    Returns (trial id, measurement id or None)."""
+    now = datetime.now(UTC)
+    with write_transaction(engine) as conn:
+        result = conn.execute(insert(Trial.__table__).values(**trial, created_at=now))
+        trial_id = int(result.inserted_primary_key[0])
+        if measurement is None:
+            return trial_id, None
+        values = {k: measurement[k] for k in COLUMNS if k in measurement}
+        values.update(
+            source=SOURCE, trial_id=trial_id, created_at=measurement.get("created_at", now)
+        )
+        row = conn.execute(insert(MEASUREMENTS).values(**values))
+        return trial_id, int(row.inserted_primary_key[0])
+
+
+def _iso(value: Any) -> Any:
+    if isinstance(value, datetime):
+        if value.tzinfo is None:
+            value = value.replace(tzinfo=UTC)
+        return value.astimezone(UTC).isoformat().replace("+00:00", "Z")
+    return value
+
+
+def list_measurements(
+    conn: Connection, *, model: str | None = None, limit: int = 100
+) -> list[dict[str, Any]]:
+    """Newest first, optionally of one model (repo id, case-insensitive)."""
+    m = MEASUREMENTS
+    query = select(m).order_by(m.c.id.desc()).limit(limit)
+    if model:
+        query = query.where(func.lower(m.c.model_repo) == model.lower())
+    return [{k: _iso(v) for k, v in row.items()} for row in conn.execute(query).mappings()]
+
+
+def model_claims(conn: Connection, repo_id: str) -> list[dict[str, Any]]:
+    """The claimed results stored for a model (any source), with ids, in a stable order."""
+    r, mo = Result.__table__, Model.__table__
+    query = (
+        select(r)
+        .outerjoin(mo, mo.c.id == r.c.model_id)
+        .where(
+            func.lower(func.coalesce(mo.c.repo_id, r.c.model_name)) == repo_id.lower(),
+            r.c.value.is_not(None),
+        )
+        .order_by(r.c.task_id, r.c.dataset_id, r.c.dataset_split, r.c.metric_type, r.c.id)
+    )
+    return [dict(row) for row in conn.execute(query).mappings()]
+
+
+def claim_by_id(conn: Connection, result_id: int) -> dict[str, Any] | None:
+    r, mo = Result.__table__, Model.__table__
+    query = (
+        select(r, mo.c.repo_id).outerjoin(mo, mo.c.id == r.c.model_id).where(r.c.id == result_id)
+    )
+    row = conn.execute(query).mappings().first()
+    return dict(row) if row else None
