@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from tests.verify.datasets_helpers import SST2_CARD, write_parquet
+from tests.verify.datasets_helpers import SST2_CARD, write_jsonl, write_parquet
 from tracker.trial import runner
 from tracker.verify.run import Request, measure, plan_verify
 
@@ -25,7 +26,7 @@ TEXTS = [
 ]
 
 
-def _measure(env: Any, model: Path, dataset: Path, **kwargs: Any) -> Any:
+def _measure(env: Any, model: Path | str, dataset: Path, **kwargs: Any) -> Any:
     plan = plan_verify(Request(str(model), str(dataset), seed=1, **kwargs), env.config())
     loaded = runner.load(plan.trial)
     try:
@@ -61,3 +62,57 @@ def test_labels_equal_to_the_predictions_give_accuracy_one(
     write_parquet(tmp_path / "flipped" / "data" / "validation-00000-of-00001.parquet", flipped)
     (tmp_path / "flipped" / "README.md").write_text(SST2_CARD)
     assert _measure(env, model, tmp_path / "flipped").estimate.value == 0.0
+
+
+def test_token_tags_from_the_model_itself_give_entity_f1_one(
+    env: Any, tiny_model: Callable[[str], Path], tmp_path: Path
+) -> None:
+    from transformers import AutoModelForTokenClassification, AutoTokenizer
+
+    model = tiny_model("token-classification")
+    network = AutoModelForTokenClassification.from_pretrained(model).eval()
+    tokenizer = AutoTokenizer.from_pretrained(model)
+    names = ["O", "B-PER", "I-PER", "B-LOC", "I-LOC"]
+    sentences = [t.split() for t in TEXTS]
+    rows = []
+    for words in sentences:
+        encoded = tokenizer(words, is_split_into_words=True, return_tensors="pt")
+        ids = network(**encoded).logits[0].argmax(-1).tolist()
+        tags = [-1] * len(words)
+        for position, word in enumerate(encoded.word_ids()):
+            if word is not None and tags[word] == -1:
+                tags[word] = ids[position]
+        rows.append({"tokens": words, "ner_tags": [names[t] for t in tags]})
+    assert any(t != "O" for r in rows for t in r["ner_tags"])  # entities to find
+    write_jsonl(tmp_path / "conll" / "validation.jsonl", rows)
+    result = _measure(env, model, tmp_path / "conll")
+    assert result.plan.metric.name == "f1"
+    assert (result.estimate.value, result.estimate.low, result.estimate.high) == (1.0, 1.0, 1.0)
+
+
+def test_answers_from_the_model_itself_give_exact_match_one(
+    env: Any, tiny_model: Callable[[str], Path], tmp_path: Path
+) -> None:
+    from tracker.trial.plan import plan_trial
+
+    model = tiny_model("question-answering")
+    items = [
+        {"question": "who wrote the paper", "context": "ada wrote the paper in paris"},
+        {"question": "where is the cat", "context": "the cat sits on the mat"},
+        {"question": "what fell", "context": "the stock market fell today"},
+        {"question": "what is paris", "context": "paris is the capital of france"},
+    ]
+    loaded = runner.load(plan_trial(str(model), env.config()))
+    spans = [o["answer"] for o in loaded.run(items, batch_size=1).outputs]
+    loaded.close()
+    rows = [
+        {"id": str(i), **item, "answers": {"text": [span], "answer_start": [0]}}
+        for i, (item, span) in enumerate(zip(items, spans, strict=True))
+    ]
+    write_jsonl(tmp_path / "squad" / "validation.jsonl", rows)
+    result = _measure(env, model, tmp_path / "squad", metric="exact_match")
+    assert result.estimate.value == 1.0
+    assert result.verdict.scale == 100.0  # SQuAD reports percent
+    wrong = [{**r, "answers": {"text": ["kitten"], "answer_start": [0]}} for r in rows]
+    write_jsonl(tmp_path / "wrong" / "validation.jsonl", wrong)
+    assert _measure(env, model, tmp_path / "wrong", metric="f1").estimate.value == 0.0
