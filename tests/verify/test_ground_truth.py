@@ -116,3 +116,47 @@ def test_answers_from_the_model_itself_give_exact_match_one(
     wrong = [{**r, "answers": {"text": ["kitten"], "answer_start": [0]}} for r in rows]
     write_jsonl(tmp_path / "wrong" / "validation.jsonl", wrong)
     assert _measure(env, model, tmp_path / "wrong", metric="f1").estimate.value == 0.0
+
+
+def _wordy(folder: Path, target: Path) -> Path:
+    """The tiny seq2seq model, unable to emit special tokens: it writes words until max_length."""
+    import shutil
+
+    import torch
+    from transformers import BartForConditionalGeneration
+
+    model = BartForConditionalGeneration.from_pretrained(folder)
+    with torch.no_grad():
+        model.final_logits_bias[0, :5] = -1e4
+    shutil.copytree(folder, target)
+    model.save_pretrained(target)
+    return target
+
+
+def _own_outputs(env: Any, model: Path, task: str, texts: list[str]) -> list[str]:
+    from tracker.trial.plan import plan_trial
+
+    loaded = runner.load(plan_trial(str(model), env.config(), task=task))
+    key = "summary_text" if task == "summarization" else "translation_text"
+    outputs = [o[key] for o in loaded.run(texts, batch_size=2).outputs]
+    loaded.close()
+    return outputs
+
+
+def test_summaries_and_translations_equal_to_the_model_s_own_score_one(
+    env: Any, tiny_model: Callable[[str], Path], tmp_path: Path
+) -> None:
+    model = _wordy(tiny_model("summarization"), tmp_path / "wordy")
+    texts = TEXTS[:6]
+    outputs = _own_outputs(env, model, "summarization", texts)
+    assert any(o.strip() for o in outputs)
+    rows = [{"article": t, "highlights": o} for t, o in zip(texts, outputs, strict=True)]
+    write_jsonl(tmp_path / "cnn" / "test.jsonl", rows)
+    for metric in ("rouge1", "rougeL"):
+        result = _measure(env, model, tmp_path / "cnn", metric=metric, task="summarization")
+        assert result.estimate.value == 1.0, metric
+    pairs = [{"translation": {"en": t, "fr": o}} for t, o in zip(texts, outputs, strict=True)]
+    write_jsonl(tmp_path / "wmt" / "en-fr" / "validation.jsonl", pairs)
+    bleu = _measure(env, model, tmp_path / "wmt", task="translation", config="en-fr")
+    assert bleu.plan.metric.name == "bleu"
+    assert bleu.verdict.value == 100.0 and bleu.verdict.scale == 100.0

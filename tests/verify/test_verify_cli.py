@@ -128,3 +128,49 @@ def test_bad_input_is_one_line_exit_2_and_only_a_failed_ledger_row(
     assert trials[0]["error"] == "--columns text=body: the dataset has no column 'body'."
     samples = cli("verify", str(classifier), "--dataset", str(own_labels), "--samples", "zero")
     assert samples.code == 2 and "neither a positive number nor 'all'" in samples.err
+
+
+def test_ctrl_c_leaves_only_a_failed_ledger_row(
+    cli: Any, env: Any, classifier: Path, own_labels: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import tracker.verify.run as run
+
+    def interrupted(*args: Any, **kwargs: Any) -> Any:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(run, "measure", interrupted)
+    result = cli("verify", str(classifier), "--dataset", str(own_labels))
+    # click turns Ctrl-C into Abort, which tracker reports as "Aborted." (exit 1)
+    assert result.code == 1 and result.err.splitlines()[-1] == "Aborted."
+    trials, measured = _tables(env)
+    assert measured == []
+    assert [(t["ok"], t["error"]) for t in trials] == [(False, "interrupted (Ctrl-C)")]
+
+
+def test_several_claims_are_listed_and_one_is_picked_with_result(
+    cli: Any, env: Any, classifier: Path, own_labels: Path
+) -> None:
+    cli("verify", str(classifier), "--dataset", str(own_labels), "--samples", "3")  # makes the db
+    first = _add_claim(env, 0.9, "validation")
+    second = _add_claim(env, 0.8, "test")
+    listed = cli("verify", "tiny", "--json")
+    assert listed.code == 2
+    assert (
+        listed.err.splitlines()[0] == "Error: tiny has 2 stored results; pick one with --result ID:"
+    )
+    assert f"{second}  text-classification  sst2/test  accuracy = 0.8  (model-index)" in listed.err
+    assert f"{first}  text-classification  sst2/validation  accuracy = 0.9" in listed.err
+    missing = cli("verify", "tiny", "--result", "999")
+    assert missing.code == 2 and "no stored result 999" in missing.err
+
+
+def test_label_map_and_first_rows(cli: Any, env: Any, classifier: Path, own_labels: Path) -> None:
+    swapped = cli(
+        "verify", str(classifier), "--dataset", str(own_labels), "--first", "--samples", "12",
+        "--label-map", "0=POSITIVE,1=NEGATIVE", "--json",
+    )  # fmt: skip
+    assert swapped.code == 0, swapped.err
+    doc = swapped.json()
+    assert doc["value"] == 0.0 and doc["n"] == 12 and doc["sampled"] is True
+    bad = cli("verify", str(classifier), "--dataset", str(own_labels), "--label-map", "0=JOY")
+    assert bad.code == 2 and "--label-map: '0=JOY' must be DATASET_LABEL=MODEL_LABEL" in bad.err
