@@ -174,3 +174,51 @@ def test_label_map_and_first_rows(cli: Any, env: Any, classifier: Path, own_labe
     assert doc["value"] == 0.0 and doc["n"] == 12 and doc["sampled"] is True
     bad = cli("verify", str(classifier), "--dataset", str(own_labels), "--label-map", "0=JOY")
     assert bad.code == 2 and "--label-map: '0=JOY' must be DATASET_LABEL=MODEL_LABEL" in bad.err
+
+
+def test_the_leaderboard_shows_the_measurement_beside_the_claim_without_ranking_it(
+    cli: Any, env: Any, classifier: Path, own_labels: Path
+) -> None:
+    cli("verify", str(classifier), "--dataset", str(own_labels), "--samples", "3")  # makes the db
+    claim = _add_claim(env, 91.3, "validation")
+    cli("verify", str(classifier), "--result", str(claim), "--dataset", str(own_labels))
+    board = cli("leaderboard", "text-classification")
+    assert board.code == 0, board.err
+    row = next(line for line in board.out.splitlines() if " tiny " in f" {line} ")
+    assert "claimed 91.3 · measured 100.0 ± 0.0 (n=48, cpu fp32)" in row
+    ranked = cli("leaderboard", "text-classification", "--json").json()
+    assert [(r["rank"], r["model"], r["value"]) for r in ranked] == [(1, "tiny", 91.3)]
+    assert ranked[0]["measured"]["n"] == 48 and ranked[0]["measured"]["verdict"] == "above"
+
+
+def test_measurements_attach_to_show_style_rows_by_model_dataset_and_metric(env: Any) -> None:
+    from datetime import UTC, datetime
+
+    from tracker.db.engine import open_database, read_connection
+    from tracker.db.measurements import attach_measurements, record_verification
+
+    engine = open_database(env.url)
+    trial = {"model_repo": "org/m", "revision": "abc", "task": "text-classification",
+             "device": "cpu", "dtype": "float32", "batch_size": 8, "inputs": 500,
+             "load_seconds": 1.0, "seconds": 2.0, "per_input_ms": 4.0, "peak_memory_bytes": None,
+             "output_summary": "", "ok": True, "error": ""}  # fmt: skip
+    measured = {"model_repo": "org/m", "model_revision": "abc", "task_id": "text-classification",
+                "dataset_id": "sst2", "dataset_config": "", "dataset_split": "validation",
+                "dataset_revision": "def", "metric_type": "accuracy", "value": 90.8, "low": 89.6,
+                "high": 92.0, "scale": 100.0, "claimed": None, "verdict": "no-claim",
+                "comparable": False, "n": 500, "split_size": 872, "sampled": True, "seed": 0,
+                "device": "cpu", "dtype": "float32", "batch_size": 8, "seconds": 2.0,
+                "examples_per_second": 250.0, "created_at": datetime.now(UTC)}  # fmt: skip
+    trial_id, measurement_id = record_verification(engine, trial, measured)
+    rows = [
+        {"model": "org/m", "dataset": "sst2", "split": "validation", "metric": "Accuracy",
+         "metric_type": "accuracy", "value": 91.3},
+        {"model": "org/m", "dataset": "sst2", "split": "test", "metric_type": "accuracy"},
+        {"model": "org/other", "dataset": "sst2", "metric_type": "accuracy"},
+    ]  # fmt: skip
+    with read_connection(engine) as conn:
+        attach_measurements(conn, rows)
+    engine.dispose()
+    assert rows[0]["measured"]["text"] == "measured 90.8 ± 1.2 (n=500, cpu fp32)"
+    assert rows[0]["measured"]["id"] == measurement_id and trial_id > 0
+    assert "measured" not in rows[1] and "measured" not in rows[2]

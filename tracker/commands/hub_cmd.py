@@ -203,7 +203,10 @@ def datasets(app: AppContext, task: str | None, limit: int, as_json: bool) -> No
 
 def _value(row: dict[str, Any]) -> str:
     value = row["value"]
-    return f"{value:.4g}" if abs(value) < 1e6 else human_count(int(value))
+    text = f"{value:.4g}" if abs(value) < 1e6 else human_count(int(value))
+    if "measured" in row:  # `tracker verify` ran here; it never changes the rank
+        return f"claimed {text} · {row['measured']['text']}"
+    return text
 
 
 @click.command()
@@ -230,9 +233,11 @@ def leaderboard(
     hold is shown once, with both sources.
     """
     from tracker.db.hub_queries import leaderboard as ranked
+    from tracker.db.measurements import attach_measurements
 
     with read_connection(app.engine()) as conn:
         rows = ranked(conn, task, dataset=dataset, metric=metric, limit=limit)
+        attach_measurements(conn, rows)
     if as_json:
         emit_json(rows)
         return

@@ -128,3 +128,66 @@ def claim_by_id(conn: Connection, result_id: int) -> dict[str, Any] | None:
     )
     row = conn.execute(query).mappings().first()
     return dict(row) if row else None
+
+
+def _short_dtype(dtype: str) -> str:
+    return {"float32": "fp32", "float16": "fp16", "bfloat16": "bf16"}.get(dtype, dtype)
+
+
+def measured_text(m: dict[str, Any]) -> str:
+    """'measured 90.8 ± 1.2 (n=500, cpu fp32)', in the scale the value was stored in."""
+    digits = 1 if m["scale"] >= 100 else 3
+    half = (m["high"] - m["low"]) / 2
+    return (
+        f"measured {m['value']:.{digits}f} ± {half:.{digits}f} "
+        f"(n={m['n']}, {m['device']} {_short_dtype(m['dtype'])})"
+    )
+
+
+def _measured_keys(conn: Connection) -> list[tuple[tuple[str, str, str], str, dict[str, Any]]]:
+    """Every measurement, newest first, keyed by what it checks: (model, dataset, metric), split.
+
+    A measurement made against a stored claim takes the claim's key, so it shows beside
+    that claim even when the user named the dataset differently."""
+    m, r = MEASUREMENTS, Result.__table__
+    query = (
+        select(m, r.c.model_name.label("claim_model"), r.c.dataset_id.label("claim_dataset"),
+               r.c.dataset_split.label("claim_split"), r.c.metric_type.label("claim_metric"))
+        .outerjoin(r, r.c.id == m.c.result_id)
+        .order_by(m.c.id.desc())
+    )  # fmt: skip
+    keyed = []
+    for row in conn.execute(query).mappings():
+        data = {k: _iso(v) for k, v in row.items()}
+        claimed = data["claim_model"] is not None
+        model = data["claim_model"] if claimed else data["model_repo"]
+        dataset = data["claim_dataset"] if claimed else data["dataset_id"]
+        metric = data["claim_metric"] if claimed else data["metric_type"]
+        split = data["claim_split"] if claimed else data["dataset_split"]
+        keyed.append(((model.lower(), dataset.lower(), metric.lower()), split.lower(), data))
+    return keyed
+
+
+def attach_measurements(conn: Connection, rows: list[dict[str, Any]]) -> None:
+    """Add "measured" (the newest matching measurement, with its text) to result rows.
+
+    Rows are claimed results as `leaderboard` and `show` give them (model or model_repo,
+    dataset, split, metric); a row without a measurement is left as it is."""
+    if not rows:
+        return
+    keyed = _measured_keys(conn)
+    for row in rows:
+        names = {str(row.get(k) or "").lower() for k in ("model", "model_repo")} - {""}
+        dataset = str(row.get("dataset") or "").lower()
+        metric = str(row.get("metric_type") or row.get("metric") or "").lower()
+        split = str(row.get("split") or "").lower()
+        for (model, m_dataset, m_metric), m_split, data in keyed:
+            if model in names and m_dataset == dataset and m_metric == metric:
+                if split and m_split and split != m_split:
+                    continue
+                row["measured"] = {
+                    k: data[k]
+                    for k in ("id", "value", "low", "high", "n", "device", "dtype", "seed",
+                              "dataset_split", "sampled", "comparable", "verdict", "created_at")
+                } | {"text": measured_text(data)}  # fmt: skip
+                break
