@@ -160,3 +160,44 @@ def test_summaries_and_translations_equal_to_the_model_s_own_score_one(
     bleu = _measure(env, model, tmp_path / "wmt", task="translation", config="en-fr")
     assert bleu.plan.metric.name == "bleu"
     assert bleu.verdict.value == 100.0 and bleu.verdict.scale == 100.0
+
+
+def _tiny_vit(folder: Path) -> Path:
+    import torch
+    import transformers as tf
+
+    torch.manual_seed(0)
+    classes = ["bird", "cat", "dog", "fish", "frog", "tench"]
+    config = tf.ViTConfig(
+        image_size=32, patch_size=8, hidden_size=32, num_hidden_layers=1,
+        num_attention_heads=2, intermediate_size=37,
+        id2label=dict(enumerate(classes)), label2id={c: i for i, c in enumerate(classes)},
+    )  # fmt: skip
+    tf.ViTForImageClassification(config).eval().save_pretrained(folder)
+    tf.ViTImageProcessor(size={"height": 32, "width": 32}).save_pretrained(folder)
+    return folder
+
+
+def test_an_imagenet_style_folder_labelled_by_the_model_s_top1_gives_accuracy_one(
+    env: Any, tmp_path: Path
+) -> None:
+    from PIL import Image
+    from transformers import pipeline
+
+    model = _tiny_vit(tmp_path / "vit")
+    pipe = pipeline("image-classification", model=str(model))
+    rng = __import__("random").Random(0)
+    for i in range(8):
+        colour = tuple(rng.randrange(256) for _ in range(3))
+        image = Image.new("RGB", (40, 40), colour)
+        for x in range(0, 40, 5):
+            image.putpixel((x, x), (255 - colour[0], 0, colour[2]))
+        top = pipe(image)[0]["label"]
+        target = tmp_path / "images" / "validation" / top / f"{i}.png"
+        target.parent.mkdir(parents=True, exist_ok=True)
+        image.save(target)
+    result = _measure(env, model, tmp_path / "images", task="image-classification")
+    assert result.plan.metric.name == "accuracy"
+    assert (result.estimate.value, result.estimate.n) == (1.0, 8)
+    top5 = _measure(env, model, tmp_path / "images", metric="top5_accuracy")
+    assert top5.estimate.value == 1.0

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -117,6 +118,15 @@ class Split:
 
 def _read_whole(files: SplitFiles) -> Any:
     import pyarrow as pa
+
+    if files.kind == "imagefolder":
+        names = files.label_names["label"]
+        return pa.table(
+            {
+                "image": files.files,
+                "label": [names.index(Path(path).parent.name) for path in files.files],
+            }
+        )
 
     tables = []
     for path in files.files:

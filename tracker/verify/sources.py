@@ -28,6 +28,7 @@ DATA_SUFFIXES = {
     ".csv": "csv",
     ".arrow": "arrow",
 }
+IMAGE_SUFFIXES = {".jpg", ".jpeg", ".png", ".bmp", ".gif", ".webp"}
 _SPLIT_IN_NAME = re.compile(r"(?:^|/)(train|validation|valid|val|dev|test)(?:[-_.][^/]*)?(?:/|$)")
 
 
@@ -130,6 +131,10 @@ def local_split(folder: Path, config: str, split: str | None) -> SplitFiles:
         if p.is_file() and p.suffix.lower() in DATA_SUFFIXES and not p.name.startswith(".")
     ]
     _refuse_scripts(str(folder), [p.name for p in folder.iterdir() if p.is_file()], paths)
+    if not paths:
+        images = _image_folder(folder, split)
+        if images is not None:
+            return images
     card: dict[str, Any] = {}
     if (folder / "README.md").is_file():
         card = cards.read_yaml_header((folder / "README.md").read_text(encoding="utf-8"))
@@ -143,6 +148,34 @@ def local_split(folder: Path, config: str, split: str | None) -> SplitFiles:
         kind=_kind(str(folder), files),
         open=lambda path: open(path, "rb"),  # noqa: SIM115 - closed by the reader
         label_names=cards.card_label_names(card, config),
+    )
+
+
+def _image_folder(folder: Path, split: str | None) -> SplitFiles | None:
+    """An ImageNet-style folder: [SPLIT/]CLASS/image.jpg; the classes, sorted, are the labels."""
+    images = sorted(
+        p.relative_to(folder).as_posix()
+        for p in folder.rglob("*")
+        if p.is_file() and p.suffix.lower() in IMAGE_SUFFIXES
+    )
+    if not images or any(path.count("/") not in (1, 2) for path in images):
+        return None
+    groups: dict[str, list[str]] = {}
+    for path in images:
+        parts = path.split("/")
+        name = cards.canonical_split(parts[0]) if len(parts) == 3 else "train"
+        groups.setdefault(name, []).append(path)
+    chosen, files = _choose(str(folder), "", split, groups)
+    classes = sorted({path.split("/")[-2] for path in images})
+    return SplitFiles(
+        dataset=str(folder),
+        config="",
+        split=chosen,
+        revision="local",
+        files=[str(folder / f) for f in files],
+        kind="imagefolder",
+        open=lambda path: open(path, "rb"),  # noqa: SIM115 - not read here: PIL opens images
+        label_names={"label": classes},
     )
 
 
