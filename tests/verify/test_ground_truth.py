@@ -201,3 +201,42 @@ def test_an_imagenet_style_folder_labelled_by_the_model_s_top1_gives_accuracy_on
     assert (result.estimate.value, result.estimate.n) == (1.0, 8)
     top5 = _measure(env, model, tmp_path / "images", metric="top5_accuracy")
     assert top5.estimate.value == 1.0
+
+
+def test_best_span_abstains_when_the_null_answer_scores_higher() -> None:
+    import torch
+
+    from tracker.verify.predict import best_span
+
+    context = torch.tensor([False, False, True, True, True, False])
+    start = torch.tensor([0.0, 9.0, 1.0, 5.0, 0.0, 9.0])
+    end = torch.tensor([0.0, 9.0, 0.0, 0.0, 4.0, 9.0])
+    assert best_span(start, end, context) == (3, 4)  # question and padding tokens never count
+    start[0], end[0] = 5.0, 5.0  # null score 10 > best span 9
+    assert best_span(start, end, context) is None
+
+
+def test_squad_v2_rows_without_answers_are_scored_with_the_model_s_abstentions(
+    env: Any, tiny_model: Callable[[str], Path], tmp_path: Path
+) -> None:
+    from tracker.trial.plan import plan_trial
+    from tracker.verify.predict import answer_questions
+
+    model = tiny_model("question-answering")
+    items = [
+        {"question": "who wrote the paper", "context": "ada wrote the paper in paris"},
+        {"question": "where is the cat", "context": "the cat sits on the mat"},
+        {"question": "what fell", "context": "the stock market fell today"},
+    ]
+    loaded = runner.load(plan_trial(str(model), env.config()))
+    own = answer_questions(loaded, items, batch_size=2, tick=lambda n: None, stop=None)
+    loaded.close()
+    rows = [
+        {**item, "answers": {"text": [answer] if answer else [], "answer_start": []}}
+        for item, answer in zip(items, own, strict=True)
+    ]
+    rows.append({**items[0], "answers": {"text": [], "answer_start": []}})
+    write_jsonl(tmp_path / "squad_v2" / "validation.jsonl", rows)
+    result = _measure(env, model, tmp_path / "squad_v2", metric="exact_match")
+    expected = 1.0 if own[0] == "" else 0.75  # the unanswerable copy of row 0
+    assert result.estimate.value == expected

@@ -223,3 +223,66 @@ def through_pipeline(
             outputs += [str(r.get("text", "")) for r in results]
         tick(len(chunk))
     return outputs
+
+
+MAX_ANSWER_TOKENS = 30
+
+
+def best_span(start: Any, end: Any, context: Any) -> tuple[int, int] | None:
+    """The context span with the highest start+end logit, or None when the null answer
+    (the first token's start+end logits, as SQuAD v2 models are trained) scores higher."""
+    import torch
+
+    masked_start = start.masked_fill(~context, float("-inf"))
+    masked_end = end.masked_fill(~context, float("-inf"))
+    scores = masked_start[:, None] + masked_end[None, :]
+    allowed = torch.ones_like(scores, dtype=torch.bool).triu() & ~torch.ones_like(
+        scores, dtype=torch.bool
+    ).triu(diagonal=MAX_ANSWER_TOKENS)
+    scores = scores.masked_fill(~allowed, float("-inf"))
+    flat = int(scores.argmax())
+    s, e = divmod(flat, scores.shape[1])
+    if float(start[0] + end[0]) > float(scores[s, e]):
+        return None
+    return s, e
+
+
+def answer_questions(
+    loaded: LoadedModel,
+    items: list[dict[str, str]],
+    *,
+    batch_size: int,
+    tick: Tick,
+    stop: StopCheck,
+) -> list[str]:
+    """SQuAD v2: the best span, or "" when the model prefers no answer."""
+    import torch
+
+    model, tokenizer = loaded.pipe.model, loaded.pipe.tokenizer
+    limit = min(int(getattr(tokenizer, "model_max_length", 512) or 512), 4096)
+
+    def forward(batch: list[dict[str, str]]) -> list[str]:
+        enc = tokenizer(
+            [i["question"] for i in batch], [i["context"] for i in batch],
+            truncation="only_second", max_length=limit, padding="longest",
+            return_offsets_mapping=True, return_tensors="pt",
+        )  # fmt: skip
+        offsets = enc.pop("offset_mapping")
+        with torch.inference_mode():
+            out = model(**{k: v.to(model.device) for k, v in enc.items()})
+        answers = []
+        for i, item in enumerate(batch):
+            context = torch.tensor([s == 1 for s in enc.sequence_ids(i)])
+            span = best_span(
+                out.start_logits[i].float().cpu(), out.end_logits[i].float().cpu(), context
+            )
+            if span is None:
+                answers.append("")
+            else:
+                begin, finish = int(offsets[i][span[0]][0]), int(offsets[i][span[1]][1])
+                answers.append(item["context"][begin:finish])
+        tick(len(batch))
+        return answers
+
+    lengths = batching.token_lengths(tokenizer, [i["question"] + " " + i["context"] for i in items])
+    return batching.run_in_batches(items, lengths, batch_size, forward, stop)

@@ -212,6 +212,8 @@ def predict(
     if task == "sentence-similarity":
         return p.similarities(loaded, prep.inputs, prep.pairs or [], **common)
     if task == "question-answering":
+        if any(not answers for answers in prep.references):  # SQuAD v2: some have no answer
+            return p.answer_questions(loaded, prep.inputs, **common)
         return p.through_runner(loaded, prep.inputs, "answer", **common)
     if task in ("summarization", "translation"):
         key = "summary_text" if task == "summarization" else "translation_text"
