@@ -240,3 +240,66 @@ def test_squad_v2_rows_without_answers_are_scored_with_the_model_s_abstentions(
     result = _measure(env, model, tmp_path / "squad_v2", metric="exact_match")
     expected = 1.0 if own[0] == "" else 0.75  # the unanswerable copy of row 0
     assert result.estimate.value == expected
+
+
+def _tiny_wav2vec2(folder: Path) -> Path:
+    import json
+
+    import torch
+    import transformers as tf
+
+    torch.manual_seed(0)
+    folder.mkdir(parents=True)
+    vocab = {"<pad>": 0, "<s>": 1, "</s>": 2, "<unk>": 3, "|": 4, "A": 5, "B": 6, "C": 7, "D": 8}
+    (folder / "vocab.json").write_text(json.dumps(vocab))
+    processor = tf.Wav2Vec2Processor(
+        feature_extractor=tf.Wav2Vec2FeatureExtractor(
+            feature_size=1, sampling_rate=16000, padding_value=0.0, return_attention_mask=False
+        ),
+        tokenizer=tf.Wav2Vec2CTCTokenizer(str(folder / "vocab.json")),
+    )
+    config = tf.Wav2Vec2Config(
+        vocab_size=len(vocab), hidden_size=32, num_hidden_layers=1, num_attention_heads=2,
+        intermediate_size=37, conv_dim=(16, 16), conv_stride=(5, 4), conv_kernel=(10, 8),
+        num_feat_extract_layers=2, num_conv_pos_embeddings=16, num_conv_pos_embedding_groups=2,
+        pad_token_id=0,
+    )  # fmt: skip
+    tf.Wav2Vec2ForCTC(config).eval().save_pretrained(folder)
+    processor.save_pretrained(folder)
+    return folder
+
+
+def _wav(samples: Any) -> bytes:
+    import io
+    import wave
+
+    buffer = io.BytesIO()
+    with wave.open(buffer, "wb") as wav:
+        wav.setnchannels(1)
+        wav.setsampwidth(2)
+        wav.setframerate(16000)
+        wav.writeframes((samples * 32767).astype("<i2").tobytes())
+    return buffer.getvalue()
+
+
+def test_speech_transcribed_as_the_model_does_gives_wer_zero(env: Any, tmp_path: Path) -> None:
+    import numpy as np
+    from transformers import pipeline
+
+    from tracker.verify.predict import _audio
+
+    model = _tiny_wav2vec2(tmp_path / "w2v")
+    pipe = pipeline("automatic-speech-recognition", model=str(model))
+    rng = np.random.RandomState(0)
+    rows = []
+    for i in range(4):
+        data = _wav(np.clip(rng.randn(4000 + 2000 * i) * 0.2, -1, 1))
+        text = pipe(_audio({"bytes": data, "path": None}))["text"]
+        rows.append(
+            {"file": f"{i}.wav", "audio": {"bytes": data, "path": f"{i}.wav"}, "text": text}
+        )
+    assert all(r["text"] for r in rows)
+    write_parquet(tmp_path / "libri" / "validation.parquet", rows)
+    result = _measure(env, model, tmp_path / "libri", task="automatic-speech-recognition")
+    assert result.plan.metric.name == "wer" and result.plan.roles["audio"] == "audio"
+    assert (result.estimate.value, result.estimate.high) == (0.0, 0.0)

@@ -211,6 +211,11 @@ def through_pipeline(
 ) -> list[Any]:
     """Images (top-5 label names) or audio (transcripts) through the transformers pipeline."""
     outputs: list[Any] = []
+    extractor = getattr(loaded.pipe, "feature_extractor", None)
+    if kind == "audio" and not getattr(extractor, "return_attention_mask", True):
+        # Models trained without an attention mask (wav2vec2-base) hear the padding of a
+        # batch as silence and transcribe differently: one clip at a time for them.
+        batch_size = 1
     for start in range(0, len(cells), batch_size):
         if stop is not None and stop():
             raise batching.CancelledError()
