@@ -19,7 +19,7 @@ from tracker.trial.hardware import DEVICES, DTYPES
 DEFAULT_BATCH_SIZE = 32
 
 
-class SamplesType(click.ParamType):
+class SamplesType(click.ParamType):  # type: ignore[type-arg]
     name = "N|all"
 
     def convert(self, value: Any, param: Any, ctx: Any) -> int | None:

@@ -35,7 +35,7 @@ class Metric:
         return self.reduce(self.stats(references, predictions))
 
 
-def _rows(values: list[list[float]] | list[float], width: int) -> np.ndarray:
+def _rows(values: Sequence[Any], width: int) -> np.ndarray:
     return np.asarray(values, dtype=np.float64).reshape(-1, width)
 
 

@@ -201,7 +201,7 @@ def predict(
     from tracker.verify import predict as p
 
     prep, task = plan.prepared, plan.task
-    common = {"batch_size": batch_size, "tick": tick, "stop": stop}
+    common: dict[str, Any] = {"batch_size": batch_size, "tick": tick, "stop": stop}
     if task == "text-classification":
         ids = p.classify(loaded, prep.inputs, prep.pairs, **common)
         return _to_dataset_ids([_model_label(loaded, i) for i in ids], prep.mapping)

@@ -74,7 +74,7 @@ def judge(
     claimed = claim.value if claim else None
     scale = claim_scale(metric, claimed)
     value, low, high = (x * scale for x in (estimate.value, estimate.low, estimate.high))
-    if claimed is None:
+    if claim is None or claimed is None:
         return Verdict(scale, value, low, high, None, "no-claim", None, False, ["no claim"])
     reasons = []
     if not claim.split:
