@@ -222,6 +222,7 @@ def _claim(row: dict[str, Any]) -> Any:
 def _verify(app: AppContext, request: Any, o: dict[str, Any]) -> None:
     from tracker.trial import checks
     from tracker.trial.plan import catalog_record
+    from tracker.verify import report
     from tracker.verify.run import plan_verify
 
     catalog = None
@@ -233,34 +234,20 @@ def _verify(app: AppContext, request: Any, o: dict[str, Any]) -> None:
             catalog = catalog_record(conn, request.model)
     plan = plan_verify(request, app.config, catalog)
     info(plan.trial.preflight.summary())
-    info(_data_line(plan))
+    info(report.data_line(plan))
     checks.enforce_fit(plan.trial.preflight, yes=o["yes"])
     measurement, trial_id, measurement_id = _run(app, plan, o["batch_size"])
     doc = {**measurement.to_dict(), "trial_id": trial_id, "measurement_id": measurement_id}
     if o["as_json"]:
         emit_json(doc)
     else:
-        for line in report_lines(doc, measurement.verdict):
+        for line in report.report_lines(doc, measurement.verdict):
             click.echo(line)
-
-
-def _data_line(plan: Any) -> str:
-    rows = plan.rows
-    how = (
-        "all"
-        if not rows.sampled
-        else ("the first" if plan.request.first else f"a sample (seed {plan.request.seed}) of")
-    )
-    columns = ", ".join(f"{role}={column}" for role, column in plan.roles.items())
-    return (
-        f"{plan.request.dataset} {plan.config + ' ' if plan.config else ''}{plan.split}@{plan.dataset_revision[:12]}: "
-        f"{how} {len(rows.rows)} of {rows.total} examples; read {rows.bytes_read / 1024:.0f} KiB in "
-        f"{rows.seconds:.2f} s; columns {columns}."
-    )
 
 
 def _run(app: AppContext, plan: Any, batch_size: int) -> tuple[Any, int, int | None]:
     from tracker.trial import runner
+    from tracker.verify import report
     from tracker.verify.run import measure
 
     _quiet_transformers(app.verbose)
@@ -271,12 +258,8 @@ def _run(app: AppContext, plan: Any, batch_size: int) -> tuple[Any, int, int | N
     finally:
         progress.close()
         loaded.close()
-    trial = _trial_values(plan, batch_size, measurement)
-    doc = measurement.to_dict()
-    values = {**doc, "model_repo": doc["model"], "task_id": doc["task"], "dataset_id": doc["dataset"], "dataset_config": doc["config"],
-              "dataset_split": doc["split"], "metric_type": doc["metric"], "result_id": doc["claim_result_id"],
-              "verdict": measurement.verdict.status, "comparable": measurement.verdict.comparable,
-              "batch_size": batch_size, "created_at": measurement.created_at}  # fmt: skip
+    trial = report.trial_values(plan, batch_size, measurement)
+    values = report.measurement_values(measurement, batch_size)
     trial_id, measurement_id = _store(app, trial, values)
     return measurement, trial_id, measurement_id
 
@@ -288,27 +271,6 @@ def _quiet_transformers(verbose: int) -> None:
 
     hf_logging.set_verbosity_error()
     hf_logging.disable_progress_bar()
-
-
-def _trial_values(plan: Any, batch_size: int, measurement: Any) -> dict[str, Any]:
-    n = measurement.estimate.n
-    return {
-        "model_repo": plan.trial.source.repo_id,
-        "revision": plan.trial.source.revision,
-        "task": plan.task,
-        "device": plan.trial.device,
-        "dtype": plan.trial.dtype,
-        "batch_size": batch_size,
-        "inputs": n,
-        "load_seconds": measurement.load_seconds,
-        "seconds": measurement.seconds,
-        "per_input_ms": 1000 * measurement.seconds / max(1, n),
-        "peak_memory_bytes": None,
-        "output_summary": f"verify {plan.request.dataset} {plan.split}: {plan.metric.name} "
-        f"{measurement.verdict.value:.4g} (n={n})",
-        "ok": True,
-        "error": "",
-    }
 
 
 def _store(
@@ -324,51 +286,9 @@ def _store(
 
 
 def _record_failure(app: AppContext, model: str, message: str) -> None:
-    trial = {
-        "model_repo": model,
-        "revision": "",
-        "task": "verify",
-        "device": "",
-        "dtype": "",
-        "batch_size": 0,
-        "inputs": 0,
-        "load_seconds": 0.0,
-        "seconds": 0.0,
-        "per_input_ms": 0.0,
-        "peak_memory_bytes": None,
-        "output_summary": "",
-        "ok": False,
-        "error": (message.strip().splitlines() or [""])[0][:500],
-    }
-    _store(app, trial, None)
+    from tracker.verify.report import failure_values
 
-
-def report_lines(doc: dict[str, Any], verdict: Any) -> list[str]:
-    from tracker.verify.verdict import fmt
-
-    where = " ".join(x for x in (doc["dataset"], doc["config"], doc["split"]) if x)
-    plus_minus = (doc["high"] - doc["low"]) / 2
-    scale = doc["scale"]
-    lines = [
-        f"{doc['metric']} on {where}: measured {fmt(doc['value'], scale)} ± {fmt(plus_minus, scale)} "
-        f"(95% interval {fmt(doc['low'], scale)} to {fmt(doc['high'], scale)}, "
-        f"n={doc['n']} of {doc['split_size']})",
-    ]
-    if doc["claimed"] is not None:
-        lines.append(
-            f"claimed {fmt(doc['claimed'], scale)} (result {doc['claim_result_id']}): {verdict.sentence()}"
-        )
-    else:
-        lines.append("no claim: measured only.")
-    lines.append(
-        f"{doc['device']} {doc['dtype']}, model {doc['model']}@{doc['model_revision'][:12]}, "
-        f"dataset revision {doc['dataset_revision'][:12]}; {doc['seconds']:.2f} s, "
-        f"{doc['examples_per_second']:.1f} examples/s (loading {doc['load_seconds']:.2f} s, "
-        f"data {doc['data_seconds']:.2f} s)."
-    )
-    if doc.get("measurement_id"):
-        lines.append(f"Stored as measurement {doc['measurement_id']} (trial {doc['trial_id']}).")
-    return lines
+    _store(app, failure_values(model, message), None)
 
 
 COMMANDS = [verify]
