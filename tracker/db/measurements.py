@@ -191,3 +191,20 @@ def attach_measurements(conn: Connection, rows: list[dict[str, Any]]) -> None:
                               "dataset_split", "sampled", "comparable", "verdict", "created_at")
                 } | {"text": measured_text(data)}  # fmt: skip
                 break
+
+
+def find_claim_id(
+    conn: Connection, model: str, *, task: str, dataset: str, config: str, split: str, metric: str
+) -> int | None:
+    """The id of the stored result with this identity (as a leaderboard row names it)."""
+    r = Result.__table__
+    query = select(r.c.id).where(
+        r.c.model_name == model,
+        r.c.task_id == task,
+        r.c.dataset_id == dataset,
+        r.c.dataset_config == config,
+        r.c.dataset_split == split,
+        r.c.metric_type == metric,
+    )
+    found = conn.execute(query.order_by(r.c.id)).first()
+    return int(found[0]) if found else None

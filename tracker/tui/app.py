@@ -317,6 +317,11 @@ class TrackerApp(App[None]):
 
         self.push_screen(TrialScreen(repo_id, task, self.config))
 
+    def verify_claim(self, repo_id: str, claim: Any) -> None:
+        from tracker.tui.screens.verify import VerifyScreen
+
+        self.push_screen(VerifyScreen(repo_id, claim))
+
     def open_paper(self, arxiv_id: str) -> None:
         from tracker.tui.screens.paper import PaperScreen
 

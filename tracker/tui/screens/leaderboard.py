@@ -11,6 +11,7 @@ from textual.binding import Binding
 from textual.message import Message
 from textual.widgets import DataTable, Footer, Header, Static
 
+from tracker.db.measurements import attach_measurements
 from tracker.tui.formatting import metric
 from tracker.tui.hub_data import leaderboard, leaderboard_metrics
 from tracker.tui.navigation import TrackerScreen
@@ -22,6 +23,7 @@ class LeaderboardScreen(TrackerScreen):
         Binding("m", "next_metric", "Next metric"),
         Binding("p", "open_paper", "Paper"),
         Binding("enter", "open_model", "Model", show=False),
+        Binding("v", "verify", "Verify here"),
     ]
 
     class Loaded(Message):
@@ -59,6 +61,7 @@ class LeaderboardScreen(TrackerScreen):
             metrics = leaderboard_metrics(conn, self.task_id, self.dataset_id)
             chosen = metric_type if metric_type in metrics else (metrics[0] if metrics else "")
             rows = leaderboard(conn, self.task_id, self.dataset_id, chosen) if chosen else []
+            attach_measurements(conn, rows)  # what `tracker verify` measured here
         self.post_message(self.Loaded(metrics, chosen, rows))
 
     def on_leaderboard_screen_loaded(self, message: Loaded) -> None:
@@ -84,13 +87,17 @@ class LeaderboardScreen(TrackerScreen):
             table.add_row(
                 Text(str(r["rank"]), justify="right"),
                 Text(r["model"], style="bold"),
-                Text(metric(r["value"], r["value_text"]), justify="right"),
+                _value(r),
                 Text(split, style="dim"),
                 Text("✓" if r["verified"] else "", style="green"),
                 Text(r["source"], style="dim"),
                 Text(r["paper"] or "", style="cyan"),
                 key=str(i),
             )
+
+    def on_screen_resume(self) -> None:
+        if self.metrics:  # back from a verification: its measurement shows in place
+            self.load(self.metric_type)
 
     def _row(self) -> dict[str, Any] | None:
         table = self.query_one("#board-table", DataTable)
@@ -117,6 +124,27 @@ class LeaderboardScreen(TrackerScreen):
             return
         self.tracker.open_paper(row["paper"])
 
+    def action_verify(self) -> None:
+        """Measure this row's claim on this machine (tracker verify)."""
+        from tracker.verify.verdict import Claim
+
+        row = self._row()
+        if row is None or row["value"] is None:
+            return
+        claim = Claim(
+            value=float(row["value"]), dataset=row["dataset"], metric=self.metric_type or "",
+            config=row["config"] or "", split=row["split"] or "", source=row["source"],
+            task=self.task_id,
+        )  # fmt: skip
+        self.tracker.verify_claim(row.get("model_repo") or row["model"], claim)
+
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
         event.stop()
         self.action_open_model()
+
+
+def _value(row: dict[str, Any]) -> Text:
+    text = Text(metric(row["value"], row["value_text"]), justify="right")
+    if "measured" in row:
+        text.append(f" · {row['measured']['text']}", style="green")
+    return text
