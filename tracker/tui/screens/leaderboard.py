@@ -45,7 +45,9 @@ class LeaderboardScreen(TrackerScreen):
         yield Header()
         yield Static(id="board-title")
         yield DataTable(id="board-table", cursor_type="row", zebra_stripes=True)
-        yield Static("enter: model · p: paper · m: next metric · esc: back", id="board-hint")
+        yield Static(
+            "enter: model · p: paper · v: verify here · m: next metric · esc: back", id="board-hint"
+        )
         yield Footer()
 
     def on_mount(self) -> None:
