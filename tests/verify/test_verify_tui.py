@@ -112,3 +112,14 @@ async def test_esc_cancels_a_running_verification(
     trials, measured = _tables(env)
     assert measured == []
     assert [(t["ok"], t["error"]) for t in trials] == [(False, "cancelled")]
+
+
+def test_the_paper_page_marks_results_verified_here(env: Any) -> None:
+    from rich.text import Text
+
+    from tracker.tui.widgets.paper_detail import _value
+
+    plain = _value({"value": 91.3})
+    marked = _value({"value": 91.3, "measured": {"text": "measured 90.8 ± 1.2 (n=500, cpu fp32)"}})
+    assert isinstance(marked, Text)
+    assert marked.plain == plain.plain + " · verified here: measured 90.8 ± 1.2 (n=500, cpu fp32)"
