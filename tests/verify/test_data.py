@@ -160,3 +160,16 @@ def test_label_mapping_refused_with_both_sets() -> None:
         "0=NEGATIVE,positive=POSITIVE", ["negative", "positive"], {0: "NEGATIVE", 1: "POSITIVE"}
     )
     assert mapping == {"NEGATIVE": 0, "POSITIVE": 1}
+
+
+def test_split_names_from_files_and_folders(tmp_path: Path) -> None:
+    from tracker.verify.sources import _split_of
+
+    assert _split_of("data/validation-00000-of-00001.parquet") == "validation"
+    assert _split_of("dev.jsonl") == "validation"
+    assert _split_of("mnli/validation_matched-00000-of-00001.parquet") == "validation_matched"
+    assert _split_of("data/test/0000.parquet") == "test"
+    assert _split_of("data/shard-0.parquet") is None
+    write_parquet(tmp_path / "mnli" / "validation_matched-00000-of-00001.parquet", ROWS[:3])
+    write_parquet(tmp_path / "mnli" / "validation_mismatched-00000-of-00001.parquet", ROWS[:4])
+    assert _open(tmp_path, "validation_mismatched", config="mnli").total == 4

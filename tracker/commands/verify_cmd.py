@@ -102,9 +102,9 @@ def verify(app: AppContext, model: str, result_id: int | None, **options: Any) -
     """
     from tracker.verify.columns import parse_columns
 
-    columns = parse_columns(options["columns"])
-    claim = _choose_claim(app, model, result_id, options)
     try:
+        columns = parse_columns(options["columns"])
+        claim = _choose_claim(app, model, result_id, options)
         request = _request(model, claim, columns, options)
         _verify(app, request, options)
     except TrackerError as exc:
@@ -130,7 +130,7 @@ def _request(model: str, claim: Any, columns: dict[str, str], o: dict[str, Any])
         config=o["dataset_config"]
         or (claim.config if claim and not o["dataset"] else None)
         or None,
-        split=o["split"] or (claim.split if claim and not o["dataset"] else None) or None,
+        split=o["split"] or (claim.split if claim else None) or None,
         metric=o["metric"],
         claim=claim,
         task=claim_task(claim),

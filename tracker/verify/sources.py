@@ -29,7 +29,7 @@ DATA_SUFFIXES = {
     ".arrow": "arrow",
 }
 IMAGE_SUFFIXES = {".jpg", ".jpeg", ".png", ".bmp", ".gif", ".webp"}
-_SPLIT_IN_NAME = re.compile(r"(?:^|/)(train|validation|valid|val|dev|test)(?:[-_.][^/]*)?(?:/|$)")
+_SPLIT_WORD = re.compile(r"train|validation|valid|val|dev|test")
 
 
 class CountingFile(io.RawIOBase):
@@ -78,9 +78,23 @@ class SplitFiles:
         return CountingFile(self.open(path), self.bytes_read)  # type: ignore[return-value]
 
 
+def _split_name(part: str) -> str | None:
+    """ "validation-00000-of-00001" -> validation; "dev" -> validation; "validation_matched" kept."""
+    name = part.split(".")[0].split("-")[0]
+    if _SPLIT_WORD.fullmatch(name):
+        return cards.canonical_split(name)
+    if _SPLIT_WORD.match(name.split("_")[0]) and "_" in name:
+        return name  # e.g. MNLI's validation_matched and validation_mismatched stay apart
+    return None
+
+
 def _split_of(path: str) -> str | None:
-    match = _SPLIT_IN_NAME.search(path.lower())
-    return cards.canonical_split(match.group(1)) if match else None
+    """The split a data file's name says, else the nearest folder that names one."""
+    for part in reversed(path.lower().split("/")):
+        found = _split_name(part)
+        if found:
+            return found
+    return None
 
 
 def _by_split(paths: list[str], config: str) -> dict[str, list[str]]:
