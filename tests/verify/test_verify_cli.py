@@ -222,3 +222,16 @@ def test_measurements_attach_to_show_style_rows_by_model_dataset_and_metric(env:
     assert rows[0]["measured"]["text"] == "measured 90.8 ± 1.2 (n=500, cpu fp32)"
     assert rows[0]["measured"]["id"] == measurement_id and trial_id > 0
     assert "measured" not in rows[1] and "measured" not in rows[2]
+
+
+def test_the_trial_gates_apply_pickle_weights_are_refused_before_any_data(
+    cli: Any, env: Any, own_labels: Path, tmp_path: Path
+) -> None:
+    from tests.trial.conftest import build_tiny
+
+    pickled = build_tiny("text-classification", tmp_path / "pickled", pickle=True)
+    result = cli("verify", str(pickled), "--dataset", str(own_labels))
+    assert result.code == 1
+    assert "has only pickle weights (pytorch_model.bin)" in result.err.splitlines()[0]
+    trials, measured = _tables(env)
+    assert measured == [] and [t["ok"] for t in trials] == [False]
