@@ -8,6 +8,12 @@ from tracker.verify.run import Measurement, VerifyPlan
 from tracker.verify.verdict import Verdict, fmt
 
 
+def short_revision(revision: str) -> str:
+    """A commit sha shortened to 12 characters; other revisions (local, package==1.0) whole."""
+    is_sha = len(revision) == 40 and all(c in "0123456789abcdef" for c in revision)
+    return revision[:12] if is_sha else revision
+
+
 def data_line(plan: VerifyPlan) -> str:
     rows = plan.rows
     how = (
@@ -18,7 +24,7 @@ def data_line(plan: VerifyPlan) -> str:
     columns = ", ".join(f"{role}={column}" for role, column in plan.roles.items())
     config = f"{plan.config} " if plan.config else ""
     return (
-        f"{plan.request.dataset} {config}{plan.split}@{plan.dataset_revision[:12]}: "
+        f"{plan.request.dataset} {config}{plan.split}@{short_revision(plan.dataset_revision)}: "
         f"{how} {len(rows.rows)} of {rows.total} examples; read {rows.bytes_read / 1024:.0f} KiB in "
         f"{rows.seconds:.2f} s; columns {columns}."
     )
@@ -41,8 +47,8 @@ def report_lines(doc: dict[str, Any], verdict: Verdict) -> list[str]:
     else:
         lines.append("no claim: measured only.")
     lines.append(
-        f"{doc['device']} {doc['dtype']}, model {doc['model']}@{doc['model_revision'][:12]}, "
-        f"dataset revision {doc['dataset_revision'][:12]}; {doc['seconds']:.2f} s, "
+        f"{doc['device']} {doc['dtype']}, model {doc['model']}@{short_revision(doc['model_revision'])}, "
+        f"dataset revision {short_revision(doc['dataset_revision'])}; {doc['seconds']:.2f} s, "
         f"{doc['examples_per_second']:.1f} examples/s (loading {doc['load_seconds']:.2f} s, "
         f"data {doc['data_seconds']:.2f} s)."
     )
