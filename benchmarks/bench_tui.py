@@ -160,8 +160,8 @@ def config_file(db: Path) -> Path:
 
 def first_row_text(db: Path) -> bytes:
     """The start of the newest paper's title: what the first row of the list shows."""
+    from tracker.db.paper_list import newest_page
     from tracker.tui.formatting import one_line
-    from tracker.tui.paper_list import newest_page
 
     page = newest_page(db, limit=1)
     if page is None:

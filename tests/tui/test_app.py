@@ -17,8 +17,8 @@ from tests.support.feeds import feed_xml, make_entries
 from tests.support.server import Reply
 from tests.tui.conftest import SIZE, wait_for
 from tracker.db.engine import open_database, write_transaction
+from tracker.db.paper_list import NewestPage, newest_page
 from tracker.tui.formatting import one_line
-from tracker.tui.paper_list import NewestPage, newest_page
 from tracker.tui.screens.database import DatabaseProblemScreen, EmptyDatabaseScreen
 from tracker.tui.screens.dialogs import HelpScreen
 from tracker.tui.screens.model import ModelScreen

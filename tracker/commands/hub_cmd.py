@@ -5,14 +5,13 @@ from __future__ import annotations
 from typing import Any
 
 import click
-from sqlalchemy import select
 
 from tracker.cli import AppContext, pass_app
 from tracker.db.engine import read_connection
+from tracker.db.sorts import MODEL_SORTS
 from tracker.errors import NotFoundError, UsageError
 from tracker.output import emit_json, info, table
 
-MODEL_SORTS = ("downloads", "likes", "trending", "params", "date")
 MODALITIES = ("text", "vision", "audio", "multimodal", "tabular", "rl", "other")
 
 
@@ -28,19 +27,17 @@ def human_count(value: int | None) -> str:
 
 
 def _require_paper(app: AppContext, raw_id: str) -> None:
-    """--paper names a paper we know (a stub counts: models may link to it)."""
-    from tracker.db.models import Paper
-    from tracker.ids import parse_arxiv_id
+    """--paper names a paper we hold (a stub is not one: tracker.db.paper_rule)."""
+    from tracker.db.queries import paper_id_for
 
-    arxiv_id, _ = parse_arxiv_id(raw_id)
-    papers = Paper.__table__
     with read_connection(app.engine()) as conn:
-        found = conn.execute(select(papers.c.id).where(papers.c.arxiv_id == arxiv_id)).first()
-    if found is None:
-        raise NotFoundError(
-            f"paper {arxiv_id} is not in the database.",
-            hint=f"Run `tracker models --paper {arxiv_id} --refresh` to look it up on the Hub.",
-        )
+        try:
+            paper_id_for(conn, raw_id)
+        except NotFoundError as missing:
+            raise NotFoundError(
+                missing.message,
+                hint=f"Run `tracker models --paper {raw_id} --refresh` to look it up on the Hub.",
+            ) from None
 
 
 @click.command()
@@ -80,7 +77,7 @@ def models(
     memory of the device a trial would use ([trial] device and dtype); models of unknown
     size are left out.
     """
-    from tracker.db.hub_queries import list_models
+    from tracker.db.model_queries import list_models
 
     if refresh:
         if not paper:
@@ -225,11 +222,13 @@ def leaderboard(
 ) -> None:
     """Results for TASK ranked by value, one board per dataset, split and metric.
 
-    Lower is better for loss, error, perplexity, WER and CER-style metrics. Rows come
-    from model cards (model-index) and the Papers with Code archive; a result both
-    hold is shown once, with both sources.
+    Lower is better for loss, error, perplexity, WER, FID and CER-style metrics; a
+    metric whose name says neither is ranked higher-is-better and marked "(guessed)".
+    Rows come from model cards (model-index) and the Papers with Code archive; a
+    result both hold is shown once, with both sources.
     """
-    from tracker.db.hub_queries import leaderboard as ranked
+    from tracker.db.leaderboards import leaderboard as ranked
+    from tracker.db.metrics import direction_label
 
     with read_connection(app.engine()) as conn:
         rows = ranked(conn, task, dataset=dataset, metric=metric, limit=limit)
@@ -251,7 +250,7 @@ def leaderboard(
             batch = []
             board = key
             where = ", ".join(x for x in (row["config"], row["split"]) if x)
-            better = "lower is better" if row["lower_is_better"] else "higher is better"
+            better = direction_label(row["direction"], row["direction_guessed"])
             click.echo(
                 click.style(
                     f"{row['dataset_name']}{f' ({where})' if where else ''} · {row['metric_name']} ({better})",

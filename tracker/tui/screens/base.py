@@ -8,9 +8,8 @@ from textual.screen import Screen
 from textual.worker import Worker
 
 if TYPE_CHECKING:
-    from sqlalchemy.engine import Engine
-
     from tracker.config import Config
+    from tracker.db import Engine
     from tracker.tui.app import TrackerApp
 
 

@@ -11,7 +11,7 @@ from textual.binding import Binding
 from textual.message import Message
 from textual.widgets import DataTable, Footer, Header, Label, Static
 
-from tracker.tui.hub_data import model_detail
+from tracker.db.model_queries import model_detail
 from tracker.tui.screens.base import TrackerScreen
 from tracker.tui.widgets.model_detail import ModelDetail
 

@@ -28,7 +28,7 @@ from tracker.tui.screens.base import TrackerScreen
 from tracker.tui.screens.confirm import ConfirmScreen
 
 if TYPE_CHECKING:
-    from tracker.tui.paper_list import PaperFilters
+    from tracker.db.paper_list import PaperFilters
 
 EXAMPLES = {
     "search": 'words, "a phrase", -exclude, title:word, author:name',
