@@ -132,9 +132,9 @@ class MetricDirection:
 
 
 def direction_label(direction: str, guessed: bool) -> str:
-    """'lower is better', 'higher is better', or 'higher is better (guessed)' for a name
+    """'lower is better', 'higher is better', or 'higher is better, guessed' for a name
     the tables do not know: the CLI's board headers and the TUI's board title."""
-    return f"{direction} is better" + (" (guessed)" if guessed else "")
+    return f"{direction} is better" + (", guessed" if guessed else "")
 
 
 def _words(text: str) -> list[str]:

@@ -10,4 +10,10 @@ the standard-library fast path (tracker.db.paper_list) and SQLAlchemy queries
 
 from __future__ import annotations
 
-IS_PAPER_SQL = "papers.is_stub = false"
+
+def is_paper_sql(alias: str = "papers") -> str:
+    """The condition on a papers row named alias in the query."""
+    return f"{alias}.is_stub = false"
+
+
+IS_PAPER_SQL = is_paper_sql()
