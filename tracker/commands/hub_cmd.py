@@ -43,7 +43,11 @@ def _require_paper(app: AppContext, raw_id: str) -> None:
 @click.command()
 @click.option("--paper", "paper", metavar="ID", help="Only models linked to this paper (arXiv id).")
 @click.option("--task", metavar="T", help="Only models for this task, e.g. text-classification.")
-@click.option("--dataset", metavar="D", help="Only models trained or evaluated on this dataset.")
+@click.option(
+    "--dataset",
+    metavar="D",
+    help="Only models trained or evaluated on this dataset (id or name, any case).",
+)
 @click.option("--library", metavar="L", help="Only models of this library, e.g. transformers.")
 @click.option("--sort", type=click.Choice(MODEL_SORTS), default="downloads", show_default=True)
 @click.option("--limit", type=click.IntRange(1, 100_000), default=50, show_default=True)
@@ -80,29 +84,10 @@ def models(
     from tracker.db.model_queries import list_models
 
     if refresh:
-        if not paper:
-            raise UsageError(
-                "--refresh needs --paper ID.",
-                hint="`tracker sync` refreshes the models of every paper.",
-            )
-        from tracker.hub_sync import refresh_paper
-
-        done = refresh_paper(app.engine(), app.config, paper, force=True)
-        info(
-            f"hub: {done['models']} models for {done['arxiv_id']} "
-            f"({done['new_models']} new, {done['cards_read']} cards read, "
-            f"{done['requests']} Hub requests)"
-        )
+        _refresh(app, paper)
     elif paper:
         _require_paper(app, paper)
-    max_parameters = None
-    if fits:
-        from tracker.trial.checks import fit_budget
-
-        budget = fit_budget(app.config.trial.device, app.config.trial.dtype)
-        limit_known = budget.max_parameters
-        max_parameters = 2**62 if limit_known is None else limit_known
-        info(budget.summary() + "; models of unknown size are left out.")
+    max_parameters = _fit_limit(app) if fits else None
     with read_connection(app.engine()) as conn:
         rows = list_models(
             conn,
@@ -116,11 +101,40 @@ def models(
         )
     if as_json:
         emit_json(rows)
-        return
-    if not rows:
+    elif not rows:
         hint = f" Try `tracker models --paper {paper} --refresh`." if paper else ""
         info("No models match." + hint)
-        return
+    else:
+        _print_models(rows)
+
+
+def _refresh(app: AppContext, paper: str | None) -> None:
+    """--refresh: look the paper's models up on the Hub first."""
+    if not paper:
+        raise UsageError(
+            "--refresh needs --paper ID.",
+            hint="`tracker sync` refreshes the models of every paper.",
+        )
+    from tracker.hub_sync import refresh_paper
+
+    done = refresh_paper(app.engine(), app.config, paper, force=True)
+    info(
+        f"hub: {done['models']} models for {done['arxiv_id']} "
+        f"({done['new_models']} new, {done['cards_read']} cards read, "
+        f"{done['requests']} Hub requests)"
+    )
+
+
+def _fit_limit(app: AppContext) -> int:
+    """--fits: the most parameters this machine's trial device holds."""
+    from tracker.trial.checks import fit_budget
+
+    budget = fit_budget(app.config.trial.device, app.config.trial.dtype)
+    info(budget.summary() + "; models of unknown size are left out.")
+    return 2**62 if budget.max_parameters is None else budget.max_parameters
+
+
+def _print_models(rows: list[dict[str, Any]]) -> None:
     table(
         [
             (
@@ -228,7 +242,6 @@ def leaderboard(
     result both hold is shown once, with both sources.
     """
     from tracker.db.leaderboards import leaderboard as ranked
-    from tracker.db.metrics import direction_label
 
     with read_connection(app.engine()) as conn:
         rows = ranked(conn, task, dataset=dataset, metric=metric, limit=limit)
@@ -241,6 +254,13 @@ def leaderboard(
             + (" Try without --dataset or --metric." if dataset or metric else "")
         )
         return
+    _print_boards(rows)
+
+
+def _print_boards(rows: list[dict[str, Any]]) -> None:
+    """One table per board, under a header that says which way it ranks."""
+    from tracker.db.metrics import direction_label
+
     board: tuple[Any, ...] | None = None
     batch: list[tuple[Any, ...]] = []
     for row in rows:
