@@ -1,11 +1,12 @@
 """The one dataset filter: a name matches a dataset's id or its display name, any case.
 
 `tracker models --dataset`, `tracker leaderboard --dataset`, the TUI's models view
-and its papers filter all go through `on_dataset`; the others build on it.
+its papers filter and the digest's followed datasets all go through `on_datasets`.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from sqlalchemy import func, or_, select, union
@@ -13,10 +14,15 @@ from sqlalchemy import func, or_, select, union
 from tracker.db.tables import MD, PM, R
 
 
+def on_datasets(datasets: Iterable[str]) -> Any:
+    """Condition on results: evaluated on any of these datasets (id or name, any case)."""
+    wanted = sorted({d.strip().lower() for d in datasets})
+    return or_(func.lower(R.c.dataset_id).in_(wanted), func.lower(R.c.dataset_name).in_(wanted))
+
+
 def on_dataset(dataset: str) -> Any:
-    """Condition on results: evaluated on this dataset (id or name, case-insensitive)."""
-    wanted = dataset.strip().lower()
-    return or_(func.lower(R.c.dataset_id) == wanted, func.lower(R.c.dataset_name) == wanted)
+    """Condition on results: evaluated on this dataset (id or name, any case)."""
+    return on_datasets([dataset])
 
 
 def models_on_dataset(dataset: str) -> Any:

@@ -17,6 +17,7 @@ from typing import Any
 from sqlalchemy import func, or_, select
 from sqlalchemy.engine import Connection
 
+from tracker.db.dataset_filter import on_datasets
 from tracker.db.papers import chunks
 from tracker.db.tables import CL, IS_PAPER, MD, PC, PM, PT, PU, M, P, R
 
@@ -187,14 +188,14 @@ def board_results(
     conn: Connection, tasks: Iterable[str], datasets: Iterable[str]
 ) -> list[dict[str, Any]]:
     """Every scored result of the followed tasks and datasets."""
-    tasks, datasets = list(tasks), [d.lower() for d in datasets]
+    tasks, datasets = list(tasks), list(datasets)
     if not tasks and not datasets:
         return []
     conditions = []
     if tasks:
         conditions.append(R.c.task_id.in_(tasks))
     if datasets:
-        conditions.append(func.lower(R.c.dataset_id).in_(datasets))
+        conditions.append(on_datasets(datasets))
     query = select(R).where(R.c.value.is_not(None), or_(*conditions)).order_by(R.c.id)
     return [result_dict(r) for r in conn.execute(query)]
 
