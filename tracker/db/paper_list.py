@@ -1,12 +1,13 @@
 """What the papers list shows (filters, rows, pages), without SQLAlchemy.
 
 Standard library only: the TUI imports this before its first paint, and
-tracker.db.paper_pages (SQLAlchemy) loads after. `newest_page` reads the first page of the default list (newest first, no
-filters) with the standard library's sqlite3, so that the rows are on screen
-while the engine, the models and the migrations check are still loading. It
-returns the same rows as `tracker.db.paper_pages.fetch_papers(conn, PaperFilters())`
-(a test compares them), and None whenever it cannot be sure: the caller then
-takes the ordinary path. `NewestPage` runs it in a thread, started before Textual
+tracker.db.paper_pages (SQLAlchemy) loads after. `newest_page` reads the first
+page of the default list (newest first, no filters) with the standard library's
+sqlite3, so that the rows are on screen while the engine, the models and the
+migrations check are still loading. It returns the same rows as
+`tracker.db.paper_pages.fetch_papers(conn, PaperFilters())` (a test compares
+them), and None whenever it cannot be sure: the caller then takes the ordinary
+path. Its paper condition is tracker.db.paper_rule's, like every other read. `NewestPage` runs it in a thread, started before Textual
 is imported so that the read and the imports overlap.
 """
 
