@@ -15,6 +15,7 @@ from textual.widgets import DataTable, Footer, Header, Static
 
 from tracker.db.leaderboards import Board, boards, leaderboard
 from tracker.db.metrics import direction_label
+from tracker.errors import NotFoundError
 from tracker.tui.formatting import metric
 from tracker.tui.screens.base import TrackerScreen
 
@@ -59,7 +60,10 @@ class LeaderboardScreen(TrackerScreen):
     @work(thread=True, exclusive=True, exit_on_error=False, group="leaderboard")
     def load(self, metric_type: str | None) -> None:
         with self.engine.connect() as conn:
-            rows = leaderboard(conn, self.task_id, dataset=self.dataset_id)
+            try:
+                rows = leaderboard(conn, self.task_id, dataset=self.dataset_id)
+            except NotFoundError:  # no results for the task at all: an empty board says so
+                rows = []
         # The dataset filter also matches names; this screen is about one dataset id.
         found = [b for b in boards(rows) if b.dataset == self.dataset_id]
         index = next((i for i, b in enumerate(found) if b.metric == metric_type), 0)
