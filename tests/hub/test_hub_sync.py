@@ -210,8 +210,13 @@ def test_missing_paper_becomes_a_stub_when_arxiv_fails(env, server, cli):
     result = cli("sync", "--source", "hub", "--json")
     assert result.code == 0, result.err
     assert result.json()["sources"]["hub:models"]["stubs"] == 1
-    models = cli("models", "--paper", "2401.00002", "--json").json()
-    assert [m["repo_id"] for m in models] == ["org/m"]
+    # The link is kept, but a stub is not a paper: --paper refuses it (tracker.db.paper_rule).
+    models = cli("models", "--json").json()
+    assert [(m["repo_id"], m["papers"]) for m in models] == [("org/m", ["2401.00002"])]
+    refused = cli("models", "--paper", "2401.00002", "--json")
+    assert refused.code == 2
+    assert "paper 2401.00002 is not in the database" in refused.err
+    assert "--refresh" in refused.err
 
 
 def test_models_per_paper_caps_the_links(env, server, cli):

@@ -305,8 +305,8 @@ def test_dates_in_filters_are_days():
 
 def test_the_sqlite3_first_page_equals_the_engine_one(env, demo_db):
     """The page painted before SQLAlchemy loads is the one fetch_papers returns."""
-    from tracker.tui.data import PaperFilters, fetch_papers
-    from tracker.tui.paper_list import newest_page, sqlite_file
+    from tracker.db.paper_list import newest_page, sqlite_file
+    from tracker.db.paper_pages import PaperFilters, fetch_papers
 
     _many_papers(demo_db, 120)  # more than a page, on top of the demo papers
     engine = open_database(demo_db)
@@ -348,7 +348,7 @@ async def test_a_newer_key_interrupts_a_stale_search(make_app, demo_db, monkeypa
     """A search still running when the next key comes is stopped, not waited for."""
     from sqlalchemy import text
 
-    import tracker.tui.data as data
+    import tracker.db.paper_pages as data
 
     real = data.fetch_papers
 

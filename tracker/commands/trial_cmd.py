@@ -249,20 +249,23 @@ def doctor(app: AppContext, as_json: bool) -> None:
 
 
 def _database_info(app: AppContext) -> dict[str, Any]:
-    from sqlalchemy import func, select
-
     from tracker.db.engine import read_connection
-    from tracker.db.models import Model, Paper, Trial
+    from tracker.db.queries import counts, trial_count
 
     url = app.config.database_url
     engine = _existing_engine(app)
     if engine is None:
         return {"url": url, "exists": False}
-    counts: dict[str, Any] = {"url": url, "exists": True}
     with read_connection(engine) as conn:
-        for name, model in (("papers", Paper), ("models", Model), ("trials", Trial)):
-            counts[name] = conn.execute(select(func.count()).select_from(model.__table__)).scalar()
-    return counts
+        found = counts(conn)  # papers: never stubs (tracker.db.paper_rule)
+        trials = trial_count(conn)
+    return {
+        "url": url,
+        "exists": True,
+        "papers": found["papers"],
+        "models": found["models"],
+        "trials": trials,
+    }
 
 
 def _size(n: int | None) -> str:

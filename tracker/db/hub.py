@@ -19,6 +19,7 @@ from sqlalchemy.engine import Connection
 
 from tracker.db.models import Dataset, Model, ModelDataset, Paper, PaperModel, Result, Task
 from tracker.db.papers import add_code_links, chunks, insert_ignore
+from tracker.db.tables import IS_PAPER
 from tracker.records import DailyPaperRecord, ModelRecord, ResultRecord
 from tracker.tasks_catalog import TASKS, task_rows, unknown_task
 
@@ -382,7 +383,7 @@ def paper_ids(conn: Connection, arxiv_ids: Iterable[str], *, stubs: bool = True)
     for part in chunks(sorted(set(arxiv_ids))):
         query = select(PAPERS.c.id, PAPERS.c.arxiv_id).where(PAPERS.c.arxiv_id.in_(part))
         if not stubs:
-            query = query.where(PAPERS.c.is_stub.is_(False))
+            query = query.where(IS_PAPER)
         for pid, aid in conn.execute(query):
             ids[aid] = pid
     return ids

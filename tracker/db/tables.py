@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from sqlalchemy import Boolean, literal_column
+
 from tracker.db.models import (
     Author,
     CodeLink,
@@ -19,6 +21,7 @@ from tracker.db.models import (
     Result,
     Task,
 )
+from tracker.db.paper_rule import IS_PAPER_SQL
 
 P: Any = Paper.__table__
 A: Any = Author.__table__
@@ -33,3 +36,6 @@ MD: Any = ModelDataset.__table__
 R: Any = Result.__table__
 PU: Any = PaperUser.__table__
 PT: Any = PaperTag.__table__
+
+# The one definition of "a paper" (tracker.db.paper_rule) as a SQLAlchemy condition.
+IS_PAPER: Any = literal_column(IS_PAPER_SQL, Boolean)

@@ -25,6 +25,7 @@ from textual.reactive import reactive
 from textual.screen import Screen
 from textual.worker import Worker, WorkerState
 
+from tracker.db.paper_list import NewestPage, Page, sqlite_file
 from tracker.errors import TrackerError
 from tracker.tui.messages import (
     DatabaseFailed,
@@ -33,31 +34,18 @@ from tracker.tui.messages import (
     SyncFinished,
     SyncProgressed,
 )
-from tracker.tui.paper_list import NewestPage, Page, sqlite_file
 from tracker.tui.screens.database import DatabaseProblemScreen, EmptyDatabaseScreen, StartScreen
 from tracker.tui.screens.papers import PapersScreen
 
 if TYPE_CHECKING:
-    from sqlalchemy.engine import Connection, Engine
-
     from tracker.config import Config
-    from tracker.tui.hub_data import ModelFilters
+    from tracker.db import Engine
+    from tracker.db.model_queries import ModelFilters
+    from tracker.db.paper_list import PaperFilters
     from tracker.tui.navigation import Links
-    from tracker.tui.paper_list import PaperFilters
     from tracker.tui.screens.dialogs import HelpSection
 
 _KEY_NAMES = {"slash": "/", "question_mark": "?", "escape": "esc", "enter": "enter"}
-
-
-def _any_papers(conn: Connection) -> int:
-    """1 when the database holds a paper, else 0 (a count would scan a million rows)."""
-    from sqlalchemy import select
-
-    from tracker.db.models import Paper
-
-    P = Paper.__table__
-    query = select(P.c.id).where(P.c.is_stub.is_(False)).limit(1)  # type: ignore[attr-defined]
-    return 0 if conn.execute(query).first() is None else 1
 
 
 def key_label(key: str) -> str:
@@ -185,11 +173,12 @@ class TrackerApp(App[None]):
     @work(thread=True, exclusive=True, exit_on_error=False, group="database")
     def open_db(self) -> None:
         from tracker.db.engine import open_database
+        from tracker.db.queries import has_papers
 
         try:
             engine = open_database(self.url, create=False)
             with engine.connect() as conn:
-                papers = _any_papers(conn)
+                papers = int(has_papers(conn))
         except TrackerError as exc:
             self.post_message(DatabaseFailed(exc.message, exc.hint))
             return
@@ -279,8 +268,10 @@ class TrackerApp(App[None]):
             **options,
             progress=lambda key, fetched: self.post_message(SyncProgressed(key, fetched)),
         )
+        from tracker.db.queries import has_papers
+
         with self.engine.connect() as conn:
-            papers = _any_papers(conn)
+            papers = int(has_papers(conn))
         self.post_message(SyncFinished(report, papers))
 
     def on_sync_progressed(self, message: SyncProgressed) -> None:
@@ -335,7 +326,7 @@ class TrackerApp(App[None]):
     def open_filters(
         self, filters: PaperFilters | ModelFilters, done: Callable[[Any], None]
     ) -> None:
-        from tracker.tui.paper_list import PaperFilters
+        from tracker.db.paper_list import PaperFilters
         from tracker.tui.screens.filters import ModelFiltersScreen, PaperFiltersScreen
 
         if isinstance(filters, PaperFilters):

@@ -14,11 +14,10 @@ from textual.screen import Screen
 from textual.worker import Worker, WorkerState
 
 if TYPE_CHECKING:
-    from sqlalchemy.engine import Engine
-
     from tracker.config import Config
-    from tracker.tui.hub_data import ModelFilters
-    from tracker.tui.paper_list import Page, PaperFilters
+    from tracker.db import Engine
+    from tracker.db.model_queries import ModelFilters
+    from tracker.db.paper_list import Page, PaperFilters
 
 Links = list[tuple[str, str]]  # (label, url)
 
