@@ -63,6 +63,9 @@ class ExportActions(TrackerScreen):
         raise NotImplementedError
 
     def action_export(self) -> None:
+        if self.tracker.engine is None:
+            self.notify("The database is still opening: try again in a moment.")
+            return
         filters = self.shown or self.filters
         labels = filters.describe() + (
             [f'"{filters.text.strip()}"'] if filters.text.strip() else []
