@@ -232,6 +232,13 @@ def test_names_and_folding() -> None:
     assert split_name("Plato") == ("", "Plato")
 
 
+def test_capitals_are_protected_per_word_and_hyphenated_part() -> None:
+    title = "FlashAttention: Memory-Efficient Attention with IO-Awareness for GPT-3 on ImageNet"
+    assert to_latex(title, protect_capitals=True) == (
+        "{FlashAttention:} Memory-Efficient Attention with {IO-Awareness} for {GPT-3} on {ImageNet}"
+    )
+
+
 def test_latex_math_spans_need_balanced_braces() -> None:
     assert to_latex("a $}x{$ b") == r"a \$\}x\{\$ b"
     assert to_latex("$x$ and $y$") == "$x$ and $y$"

@@ -59,9 +59,13 @@ def _segments(text: str) -> list[tuple[str, bool]]:
 
 
 def _needs_protection(word: str) -> bool:
-    """A capital after the first letter (BERT, ImageNet, GPT-3): styles must not lower it."""
-    letters = [c for c in word if c.isalpha()]
-    return any(c.isupper() for c in letters[1:])
+    """A capital after the first letter of a word or of a hyphenated part (BERT, ImageNet,
+    GPT-3, IO-Awareness; not Memory-Efficient): styles must not lower it."""
+    for part in re.split(r"[-/]", word):
+        letters = [c for c in part if c.isalpha()]
+        if any(c.isupper() for c in letters[1:]):
+            return True
+    return False
 
 
 def _protect_words(text: str) -> str:
