@@ -42,7 +42,7 @@ from tracker.gcpause import collector_paused
 from tracker.ids import try_parse_arxiv_id
 from tracker.lock import SyncLock
 from tracker.prefetch import in_child_process
-from tracker.records import PaperRecord, clean_text
+from tracker.records import PaperRecord, clean_text, parse_utc
 
 log = logging.getLogger(__name__)
 
@@ -96,7 +96,7 @@ def _date(value: str | None) -> datetime | None:
         return parsedate_to_datetime(value).astimezone(UTC)
     except (TypeError, ValueError):
         try:
-            return datetime.fromisoformat(value).replace(tzinfo=UTC)
+            return parse_utc(value)
         except ValueError:
             return None
 
