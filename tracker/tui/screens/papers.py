@@ -19,6 +19,7 @@ from textual.timer import Timer
 from textual.widgets import Footer, Header, Input, Static
 
 from tracker.db.paper_list import PAGE_SIZE, SORT_LABELS, Page, PaperFilters, PaperRow
+from tracker.tui.export_actions import EXPORT_BINDING, ExportActions
 from tracker.tui.messages import PaperChanged
 from tracker.tui.paper_actions import PAPER_BINDINGS, PaperActions
 from tracker.tui.widgets.paged_list import Direction, PagedList
@@ -40,7 +41,7 @@ LIVE_CANDIDATES = 500
 COUNT_DELAY = 0.3
 
 
-class PapersScreen(PaperActions):
+class PapersScreen(PaperActions, ExportActions):
     AUTO_FOCUS = "#paper-table"
     BINDINGS = [
         Binding("slash", "focus_search", "Search"),
@@ -48,6 +49,7 @@ class PapersScreen(PaperActions):
         Binding("x", "clear_filters", "Clear filters", show=False),
         Binding("escape", "focus_list", "List", show=False),
         *PAPER_BINDINGS,
+        EXPORT_BINDING,
     ]
 
     class PageLoaded(Message):
