@@ -3,26 +3,31 @@
 from __future__ import annotations
 
 import tomllib
+from pathlib import Path
 
 import pytest
 
-from tracker.config import DEFAULT_CONFIG_PATH, SECTIONS, Config, load_config
+from tracker import locations
+from tracker.config import SECTIONS, Config, load_config
 from tracker.errors import ConfigError
 
 
+REPO_CONFIG = Path(__file__).resolve().parent.parent / "config.toml"
+
+
 def test_defaults_equal_the_documented_config_toml():
-    documented = tomllib.loads(DEFAULT_CONFIG_PATH.read_text())
-    defaults = Config().model_dump()
+    documented = tomllib.loads(REPO_CONFIG.read_text())
+    defaults = Config().as_dict()
     assert set(documented) == set(SECTIONS)
     for section, values in documented.items():
-        assert set(values) == set(SECTIONS[section].model_fields), section
+        assert set(values) == set(SECTIONS[section].FIELDS), section
         for key, value in values.items():
             default = defaults[section][key]
             assert (list(default) if isinstance(default, tuple) else default) == value, key
 
 
 def test_every_key_has_a_comment():
-    lines = DEFAULT_CONFIG_PATH.read_text().splitlines()
+    lines = REPO_CONFIG.read_text().splitlines()
     for i, line in enumerate(lines):
         if "=" in line and not line.lstrip().startswith("#"):
             assert lines[i - 1].lstrip().startswith("#"), f"undocumented key: {line}"
@@ -179,9 +184,9 @@ def test_saved_searches_and_copies(tmp_path):
         "cs.CL",
         None,
     )
-    assert config.model_dump()["watch"]["searches"][0]["category"] == "cs.CL"
-    assert "base_dir" not in config.model_dump()
-    copy = config.model_copy(update={"search": config.search.model_copy(update={"candidates": 5})})
+    assert config.as_dict()["watch"]["searches"][0]["category"] == "cs.CL"
+    assert "base_dir" not in config.as_dict()
+    copy = config.replace(search=config.search.replace(candidates=5))
     assert (copy.search.candidates, config.search.candidates) == (5, 2000)
     assert copy.watch == config.watch
     with pytest.raises(AttributeError):

@@ -45,7 +45,7 @@ def test_the_lazy_command_table_names_every_command_of_its_module():
 def test_every_config_key_is_in_the_readme():
     for section, model in SECTIONS.items():
         assert f"`[{section}]`" in README
-        for key in model.model_fields:
+        for key in model.FIELDS:
             assert f"`{key}`" in README, f"[{section}] {key} is not in README.md"
 
 
