@@ -160,7 +160,7 @@ class LazyGroup(click.Group):
     "config_path",
     type=click.Path(dir_okay=False),
     envvar="TRACKER_CONFIG",
-    help="Configuration file (default: the repository's config.toml).",
+    help="Configuration file (default: config.toml in the user config directory, see `tracker config path`).",
 )
 @click.option(
     "--demo", "use_demo", is_flag=True, help="Use the demo database (see `tracker demo`)."

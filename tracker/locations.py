@@ -12,9 +12,11 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
-from importlib import resources
-from importlib.resources.abc import Traversable
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from importlib.resources.abc import Traversable
 
 APP_NAME = "tracker"
 HOME_VARIABLE = "TRACKER_HOME"
@@ -62,6 +64,8 @@ _SHIPPED = {
 def _shipped(*parts: str) -> Traversable:
     """A file the wheel carries inside the package; an editable install (whose import
     finder does not map those folders) reads the same file in the clone."""
+    from importlib import resources  # here: it costs ~5 ms, and start-up reads no file
+
     packaged = resources.files("tracker").joinpath(*parts)
     if packaged.is_file():
         return packaged
