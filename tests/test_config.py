@@ -385,3 +385,19 @@ def test_the_arxiv_user_agent_names_tracker_its_version_and_a_contact(env, serve
         f"tracker/{__version__} (mailto:ada@example.org)",
         f"tracker/{__version__} ({project_url()})",
     ]
+
+
+def test_config_flag_and_variable_win_over_the_user_file(user_dirs, tmp_path, monkeypatch, cli):
+    user_dirs.mkdir()
+    (user_dirs / "config.toml").write_text("[arxiv]\npage_size = 50\n")
+    (tmp_path / "other.toml").write_text("[arxiv]\npage_size = 60\n")
+    (tmp_path / "third.toml").write_text("[arxiv]\npage_size = 70\n")
+
+    def page_size(*args: str) -> int:
+        return cli(*args, "config", "show", "--json").json()["settings"]["arxiv"]["page_size"]
+
+    assert page_size() == {"value": 50, "origin": "file"}
+    monkeypatch.setenv("TRACKER_CONFIG", str(tmp_path / "other.toml"))
+    assert page_size() == {"value": 60, "origin": "file"}
+    assert page_size("--config", str(tmp_path / "third.toml"))["value"] == 70
+    assert cli("config", "path").out == f"{tmp_path / 'other.toml'}\n"

@@ -475,7 +475,7 @@ def _read_file(config_path: Path) -> dict[str, Any]:
 
 
 def _origins(layers: list[tuple[str, Mapping[str, Any]]]) -> dict[str, str]:
-    """ "section.key" -> the last layer that set it."""
+    """Each "section.key" -> the last layer that set it."""
     out: dict[str, str] = {}
     for origin, data in layers:
         for section, values in data.items():
@@ -493,9 +493,7 @@ def _place_databases(config: Config, environ: Mapping[str, str]) -> Config:
         database = database.replace(demo_url=resolve_sqlite_url(database.demo_url, home))
     if config.origin("database", "url") == DEFAULT:
         url = resolve_sqlite_url(database.url, home)
-        legacy = (
-            None if locations.HOME_VARIABLE in environ else locations.legacy_database(Path.cwd())
-        )
+        legacy = None if locations.HOME_VARIABLE in environ else locations.legacy_database()
         if legacy is not None:
             log.warning(_legacy_notice(legacy, Path(url.removeprefix("sqlite:///"))))
             url = f"sqlite:///{legacy}"

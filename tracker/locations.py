@@ -90,9 +90,13 @@ def _is_tracker_clone(folder: Path) -> bool:
     return 'name = "tracker"' in text
 
 
-def legacy_database(cwd: Path) -> Path | None:
+def legacy_database() -> Path | None:
     """data/tracker.db under the current folder when it is a clone of tracker: where a
     clone kept its database before the user data directory."""
+    try:
+        cwd = Path.cwd()
+    except OSError:  # the folder was removed under us: no clone here
+        return None
     candidate = cwd / LEGACY_DATABASE
     if candidate.is_file() and _is_tracker_clone(cwd):
         return candidate.resolve()
