@@ -268,54 +268,11 @@ def _database_info(app: AppContext) -> dict[str, Any]:
     }
 
 
-def _size(n: int | None) -> str:
-    from tracker.trial.checks import gib
+def _print_report(report: dict[str, Any]) -> None:
+    from tracker.trial.doctor import report_lines
 
-    return gib(n)
-
-
-def _print_report(r: dict[str, Any]) -> None:
-    echo = click.echo
-    t = r["torch"]
-    echo(f"Python        {r['python']['version']} ({r['python']['executable']})")
-    if t["installed"]:
-        echo(f"torch         {t['version']} ({t['build']} build)")
-    else:
-        echo("torch         not installed: `tracker try` cannot run models")
-    for name in ("transformers", "huggingface_hub"):
-        echo(f"{name:<13} {r[name]['version'] or 'not installed'}")
-    if not r["gpus"]:
-        echo("GPUs          none seen")
-    for g in r["gpus"]:
-        echo(
-            f"GPU {g['index']}         {g['name']}, compute capability {g['compute_capability']}, "
-            f"{_size(g['free_memory_bytes'])} free of {_size(g['total_memory_bytes'])}, "
-            f"bf16 {'yes' if g.get('bf16') else 'no'}, kernels in this build: "
-            f"{'yes' if g.get('supported_by_build') else 'no'}"
-        )
-    echo(f"MPS           {'available' if r['mps']['available'] else 'no'}")
-    c = r["cpu"]
-    echo(
-        f"CPU           {c['cores']} cores, RAM {_size(c['ram_available_bytes'])} available "
-        f"of {_size(c['ram_total_bytes'])}"
-    )
-    h = r["hf_cache"]
-    echo(f"HF cache      {h['path']} ({_size(h['size_bytes'])}, {h['repos']} repos)")
-    echo(
-        f"Hub           {r['hub']['endpoint']}, token "
-        f"{'configured' if r['hub']['token_configured'] else 'not configured'}"
-    )
-    d = r["database"]
-    if d.get("exists"):
-        echo(
-            f"Database      {d['url']}: {d['papers']} papers, {d['models']} models, "
-            f"{d['trials']} trials"
-        )
-    else:
-        echo(f"Database      {d.get('url')}: not created yet")
-    echo("")
-    for tip in r["advice"]:
-        echo(f"- {tip}")
+    for line in report_lines(report):
+        click.echo(line)
 
 
 @click.command()

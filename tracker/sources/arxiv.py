@@ -7,7 +7,9 @@ What we add to arxiv.Client, and why:
   once); 4xx answers other than 408/429 are not retried;
 - a truncated body is a failed request, not a short page (lxml's recover mode
   would otherwise hand us half an entry);
-- arXiv's error feed (an entry titled "Error") becomes a SourceQueryError.
+- arXiv's error feed (an entry titled "Error") becomes a SourceQueryError;
+- the User-Agent names tracker, its version and a contact, as arXiv's API terms ask
+  (the package's default is shared by every program built on it).
 Pages come back as lists of PaperRecord; nothing here knows the database.
 """
 
@@ -23,6 +25,7 @@ from typing import Any
 import arxiv
 import requests
 
+from tracker import __version__
 from tracker.config import ArxivConfig
 from tracker.errors import SourceQueryError, SourceUnavailableError
 from tracker.records import PaperRecord
@@ -34,6 +37,25 @@ log = logging.getLogger(__name__)
 DEADLINE_FACTOR = 4
 MAX_RETRY_AFTER = 300.0
 IDS_PER_REQUEST = 100
+
+
+def project_url() -> str:
+    """The project's home page, from the installed package's metadata ("" if none)."""
+    from importlib import metadata
+
+    try:
+        urls = metadata.metadata("tracker").get_all("Project-URL") or []
+    except metadata.PackageNotFoundError:
+        return ""
+    return next((u.partition(",")[2].strip() for u in urls), "")
+
+
+def user_agent(contact: str) -> str:
+    """'tracker/0.1.0 (mailto:ada@example.org)'; with no contact, the project URL."""
+    contact = contact.strip() or project_url()
+    if "@" in contact and "://" not in contact and not contact.startswith("mailto:"):
+        contact = f"mailto:{contact}"
+    return f"tracker/{__version__} ({contact})" if contact else f"tracker/{__version__}"
 
 
 class TruncatedResponseError(requests.exceptions.ConnectionError):
@@ -101,6 +123,7 @@ class _Client(arxiv.Client):
         self.config = config
         self.query_url_format = config.api_url.rstrip("?") + "?{}"
         self._session = _Session(config.timeout_seconds, on_response)
+        self.user_agent = user_agent(config.contact)
         self.sleep: Callable[[float], None] = time.sleep
 
     def _parse_feed(self, url: str, first_page: bool = True, _try_index: int = 0) -> Any:
@@ -156,7 +179,7 @@ class _Client(arxiv.Client):
             since = (datetime.now() - self._last_request_dt).total_seconds()
             if since < self.delay_seconds:
                 time.sleep(self.delay_seconds - since)
-        response = self._session.get(url, headers={"user-agent": arxiv._USER_AGENT})
+        response = self._session.get(url, headers={"User-Agent": self.user_agent})
         self._last_request_dt = datetime.now()
         if response.status_code != requests.codes.OK:
             raise arxiv.HTTPError(url, attempt, response.status_code)
