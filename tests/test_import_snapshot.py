@@ -29,7 +29,7 @@ from tracker.imports.arxiv_snapshot import (
     import_snapshot,
     to_record,
 )
-from tracker.lock import SyncLock
+from tracker.sync.lock import SyncLock
 
 
 def snapshot_line(i: int, version: int = 1, category: str = "cs.LG") -> str:

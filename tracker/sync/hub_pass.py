@@ -18,9 +18,9 @@ The watermark moves only after steps 1-3 succeeded, so a failed run is re-read.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from collections.abc import Iterable
+from dataclasses import dataclass, replace
+from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import select, update
@@ -28,17 +28,18 @@ from sqlalchemy.engine import Connection, Engine
 
 from tracker.config import Config
 from tracker.db import hub as store
+from tracker.db.bulk import chunks
 from tracker.db.engine import read_connection, write_transaction
-from tracker.db.models import SyncState
-from tracker.db.papers import ensure_stubs, insert_ignore, upsert_papers
+from tracker.db.papers import ensure_stubs, upsert_papers
 from tracker.errors import TrackerError
 from tracker.ids import parse_arxiv_id
+from tracker.progress import SourceProgress
 from tracker.records import ModelRecord
 from tracker.sources.hub import HubSource
+from tracker.sync.state import SyncReport, aware, read_state, save_state, utcnow
 
 if TYPE_CHECKING:
     from tracker.sources.arxiv import ArxivSource
-    from tracker.sync import SyncReport
 
 log = logging.getLogger(__name__)
 
@@ -48,30 +49,6 @@ OVERLAP = timedelta(hours=1)
 DETAIL_BATCH = 50
 # Stubs (from an archive import or a failed fetch) filled per sync, at most.
 STUB_FILL = 500
-SYNC_STATE = SyncState.__table__
-
-Progress = Callable[[str, int], None]
-
-
-def utcnow() -> datetime:
-    return datetime.now(UTC)
-
-
-def _state(engine: Engine, key: str) -> Any:
-    with read_connection(engine) as conn:
-        return conn.execute(select(SYNC_STATE).where(SYNC_STATE.c.source_key == key)).first()
-
-
-def _save_state(engine: Engine, key: str, **values: Any) -> None:
-    with write_transaction(engine) as conn:
-        insert_ignore(conn, SYNC_STATE, [{"source_key": key}])
-        conn.execute(SYNC_STATE.update().where(SYNC_STATE.c.source_key == key).values(**values))
-
-
-def _aware(value: datetime | None) -> datetime | None:
-    if value is None:
-        return None
-    return value.replace(tzinfo=UTC) if value.tzinfo is None else value
 
 
 @dataclass
@@ -143,7 +120,7 @@ class HubSync:
         with write_transaction(self.engine) as conn:
             ids = ensure_stubs(conn, left, self.now)
             # Mark the attempt, so an id arXiv does not know waits refresh_days.
-            for part in _chunks(list(ids.values())):
+            for part in chunks(list(ids.values())):
                 conn.execute(
                     update(store.PAPERS)
                     .where(store.PAPERS.c.id.in_(part), store.PAPERS.c.is_stub.is_(True))
@@ -177,7 +154,7 @@ class HubSync:
         with write_transaction(self.engine) as conn:
             before = {
                 row.repo_id: row
-                for part in _chunks([r.repo_id for r in records])
+                for part in chunks([r.repo_id for r in records])
                 for row in conn.execute(
                     select(
                         store.MODELS.c.repo_id, store.MODELS.c.sha, store.MODELS.c.fetched_at
@@ -204,7 +181,7 @@ class HubSync:
         todo = []
         for r in records:
             old = before.get(r.repo_id)
-            fetched = _aware(old.fetched_at) if old is not None else None
+            fetched = aware(old.fetched_at) if old is not None else None
             if old is None or fetched is None:
                 todo.append(r.repo_id)
             elif self.now - fetched >= refresh and (r.sha is None or r.sha != old.sha):
@@ -234,7 +211,7 @@ class HubSync:
             out.new_models += written.new
             out.details += len(found)
             out.missing += len(gone)
-            for part in _chunks(gone):
+            for part in chunks(gone):
                 conn.execute(
                     update(store.MODELS)
                     .where(store.MODELS.c.repo_id.in_(part))
@@ -278,7 +255,7 @@ class HubSync:
     # --- whole passes ---------------------------------------------------------------
 
     def discover(
-        self, cutoff: datetime, progress: Progress | None
+        self, cutoff: datetime, progress: SourceProgress | None
     ) -> tuple[list[ModelRecord], datetime | None, int]:
         """Walk the listing down to cutoff; (models naming a paper, newest date, listed)."""
         found: dict[str, ModelRecord] = {}
@@ -312,14 +289,7 @@ class HubSync:
 
 
 def _without_sha(record: ModelRecord) -> ModelRecord:
-    from dataclasses import replace
-
     return replace(record, sha=None)
-
-
-def _chunks(items: list[Any], size: int = 500) -> Iterable[list[Any]]:
-    for start in range(0, len(items), size):
-        yield items[start : start + size]
 
 
 def _stubs_to_fill(conn: Connection, now: datetime, refresh_days: int) -> list[str]:
@@ -338,7 +308,7 @@ def sync_hub(
     engine: Engine,
     config: Config,
     report: SyncReport,
-    progress: Progress | None = None,
+    progress: SourceProgress | None = None,
     now: datetime | None = None,
     *,
     hub: HubSource | None = None,
@@ -351,11 +321,23 @@ def sync_hub(
     out = Stored()
     with write_transaction(engine) as conn:
         store.seed_tasks(conn)
-    state = _state(engine, MODELS_KEY)
-    watermark = _aware(state.watermark) if state else None
-    cutoff = (
-        watermark - OVERLAP if watermark else job.now - timedelta(days=config.arxiv.lookback_days)
-    )
+    listed, cutoff = _models_pass(job, out, stats, report, progress)
+    _daily_pass(job, cutoff, stats, report)
+    _report_hub(job, out, stats, report, listed, job.hub.requests - started)
+
+
+def _models_pass(
+    job: HubSync,
+    out: Stored,
+    stats: dict[str, Any],
+    report: SyncReport,
+    progress: SourceProgress | None,
+) -> tuple[int, datetime]:
+    """Steps 1-3: list, link and read cards; returns (models listed, the listing's cutoff)."""
+    state = read_state(job.engine, MODELS_KEY)
+    watermark = aware(state.watermark) if state else None
+    lookback = timedelta(days=job.config.arxiv.lookback_days)
+    cutoff = watermark - OVERLAP if watermark else job.now - lookback
     listed = 0
     try:
         records, newest, listed = job.discover(cutoff, progress)
@@ -363,29 +345,48 @@ def sync_hub(
         todo = job.store_listing(kept, out)
         job.fetch_details(list(dict.fromkeys(todo + job.pending_details())), out)
     except TrackerError as exc:
-        report.errors.append(f"hub: {exc.message}")
-        stats["error"] = exc.message
-        _save_state(engine, MODELS_KEY, last_run=job.now, last_error=exc.message)
+        _failed(job, MODELS_KEY, exc, stats, report)
         log.error("hub: %s", exc.message)
-    else:
-        marks = [d for d in (watermark, newest) if d is not None]
-        _save_state(
-            engine,
-            MODELS_KEY,
-            watermark=max(marks) if marks else cutoff,
-            last_run=job.now,
-            last_success=job.now,
-            last_error=None,
-        )
-        stats["models_linked"] = len(kept)
+        return listed, cutoff
+    marks = [d for d in (watermark, newest) if d is not None]
+    save_state(
+        job.engine,
+        MODELS_KEY,
+        watermark=max(marks) if marks else cutoff,
+        last_run=job.now,
+        last_success=job.now,
+        last_error=None,
+    )
+    stats["models_linked"] = len(kept)
+    return listed, cutoff
+
+
+def _daily_pass(job: HubSync, cutoff: datetime, stats: dict[str, Any], report: SyncReport) -> None:
+    """Step 4: upvotes and GitHub repos from the daily papers feed."""
     try:
         stats["daily_papers"] = job.daily_papers(cutoff)
-        _save_state(engine, DAILY_KEY, last_run=job.now, last_success=job.now, last_error=None)
     except TrackerError as exc:
-        report.errors.append(f"hub: {exc.message}")
-        stats["error"] = exc.message
-        _save_state(engine, DAILY_KEY, last_run=job.now, last_error=exc.message)
-    hub_requests = job.hub.requests - started
+        _failed(job, DAILY_KEY, exc, stats, report)
+        return
+    save_state(job.engine, DAILY_KEY, last_run=job.now, last_success=job.now, last_error=None)
+
+
+def _failed(
+    job: HubSync, key: str, exc: TrackerError, stats: dict[str, Any], report: SyncReport
+) -> None:
+    report.errors.append(f"hub: {exc.message}")
+    stats["error"] = exc.message
+    save_state(job.engine, key, last_run=job.now, last_error=exc.message)
+
+
+def _report_hub(
+    job: HubSync,
+    out: Stored,
+    stats: dict[str, Any],
+    report: SyncReport,
+    listed: int,
+    hub_requests: int,
+) -> None:
     report.models += out.new_models
     report.results += out.new_results
     report.hub_requests += hub_requests
@@ -424,8 +425,8 @@ def refresh_paper(
     arxiv_id, _ = parse_arxiv_id(raw_id)
     job = HubSync(engine, config, hub=hub, arxiv=arxiv, now=now)
     key = f"hub:paper:{arxiv_id}"
-    state = _state(engine, key)
-    last = _aware(state.last_success) if state else None
+    state = read_state(engine, key)
+    last = aware(state.last_success) if state else None
     if not force and last and job.now - last < timedelta(days=config.hub.refresh_days):
         return {"arxiv_id": arxiv_id, "skipped": True, "requests": 0}
     with write_transaction(engine) as conn:
@@ -438,7 +439,7 @@ def refresh_paper(
             record.arxiv_ids.append(arxiv_id)
     todo = job.store_listing(records, out)
     job.fetch_details(todo, out)
-    _save_state(engine, key, last_run=job.now, last_success=job.now, last_error=None)
+    save_state(engine, key, last_run=job.now, last_success=job.now, last_error=None)
     return {
         "arxiv_id": arxiv_id,
         "skipped": False,
