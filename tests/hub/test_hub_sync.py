@@ -17,14 +17,13 @@ from tests.hub.conftest import (
 )
 from tests.support.feeds import Entry, feed_xml
 from tests.support.server import Reply
-from tracker.db.engine import open_database, write_transaction
+from tracker.db.engine import write_transaction
 from tracker.db.models import Model, Paper, PaperModel, Result, SyncState
 from tracker.db.papers import upsert_papers
 from tracker.records import PaperRecord
 
 
-def add_papers(env, arxiv_ids):
-    engine = open_database(f"sqlite:///{env.db_path}")
+def add_papers(engine, arxiv_ids):
     records = [
         PaperRecord(
             arxiv_id=a,
@@ -41,11 +40,9 @@ def add_papers(env, arxiv_ids):
     ]
     with write_transaction(engine) as conn:
         upsert_papers(conn, records, NOW)
-    engine.dispose()
 
 
-def counts(env):
-    engine = open_database(f"sqlite:///{env.db_path}")
+def counts(engine):
     with engine.connect() as conn:
         out = {
             name: conn.execute(select(func.count()).select_from(table.__table__)).scalar()
@@ -59,7 +56,6 @@ def counts(env):
         state = conn.execute(
             select(SyncState.__table__).where(SyncState.__table__.c.source_key == "hub:models")
         ).first()
-    engine.dispose()
     return out, state
 
 
@@ -113,8 +109,8 @@ def serve_week(server):
     )
 
 
-def test_hub_sync_links_models_results_and_papers(env, server, cli):
-    add_papers(env, ["1706.03762", "1810.04805"])
+def test_hub_sync_links_models_results_and_papers(env, server, cli, db_engine):
+    add_papers(db_engine, ["1706.03762", "1810.04805"])
     serve_week(server)
     result = cli("sync", "--source", "hub", "--json")
     assert result.code == 0, result.err
@@ -137,30 +133,30 @@ def test_hub_sync_links_models_results_and_papers(env, server, cli):
     assert named["title"] == "A paper the models named"
     assert [m["repo_id"] for m in named["models"]] == ["org/bert-ft"]
 
-    _, state = counts(env)
+    _, state = counts(db_engine)
     assert state.watermark.replace(tzinfo=None) == NOW.replace(tzinfo=None)
 
 
-def test_resync_changes_nothing(env, server, cli):
-    add_papers(env, ["1706.03762", "1810.04805"])
+def test_resync_changes_nothing(env, server, cli, db_engine):
+    add_papers(db_engine, ["1706.03762", "1810.04805"])
     serve_week(server)
     assert cli("sync", "--source", "hub", "-q").code == 0
-    before, _ = counts(env)
+    before, _ = counts(db_engine)
     # The second run reads the overlap hour again: the same page, and no card (fetched today).
     serve_listing(server, [[listing_item("org/attn", arxiv=["1706.03762"], downloads=900)]])
     again = cli("sync", "--source", "hub", "--json")
     assert again.code == 0, again.err
     report = again.json()
     assert (report["models"], report["results"]) == (0, 0)
-    after, _ = counts(env)
+    after, _ = counts(db_engine)
     assert after == before
     assert report["hub_requests"] == 1 + 1  # one listing page, one daily-papers week
     models = cli("models", "--json").json()
     assert models[0]["repo_id"] == "org/attn" and models[0]["downloads"] == 900
 
 
-def test_changed_model_is_reread_only_after_refresh_days(env, server, cli):
-    add_papers(env, ["1706.03762"])
+def test_changed_model_is_reread_only_after_refresh_days(env, server, cli, db_engine):
+    add_papers(db_engine, ["1706.03762"])
     env.configure(hub={"refresh_days": 0})
     item = listing_item("org/attn", arxiv=["1706.03762"], sha="one")
     serve_listing(server, [[item]])
@@ -187,7 +183,7 @@ def test_changed_model_is_reread_only_after_refresh_days(env, server, cli):
     assert result.json()["hub_requests"] == 2
 
 
-def test_listing_failure_keeps_the_watermark_and_reports(env, server, cli, no_sleep):
+def test_listing_failure_keeps_the_watermark_and_reports(env, server, cli, no_sleep, db_engine):
     server.add("/api/models", Reply(status=503, body=b"busy"), repeat=True)
     serve_daily(server)
     result = cli("sync", "--source", "hub", "--json")
@@ -196,7 +192,7 @@ def test_listing_failure_keeps_the_watermark_and_reports(env, server, cli, no_sl
     assert report["errors"] == [
         "hub: the Hub did not answer for the models listing after 6 tries: HTTP 503"
     ]
-    _, state = counts(env)
+    _, state = counts(db_engine)
     assert state.watermark is None and state.last_error.startswith("the Hub did not answer")
 
 
@@ -214,8 +210,8 @@ def test_missing_paper_becomes_a_stub_when_arxiv_fails(env, server, cli):
     assert [m["repo_id"] for m in models] == ["org/m"]
 
 
-def test_models_per_paper_caps_the_links(env, server, cli):
-    add_papers(env, ["1810.04805"])
+def test_models_per_paper_caps_the_links(env, server, cli, db_engine):
+    add_papers(db_engine, ["1810.04805"])
     env.configure(hub={"models_per_paper": 2})
     items = [listing_item(f"org/ft{i}", arxiv=["1810.04805"], downloads=i) for i in range(5)]
     serve_listing(server, [items])
@@ -227,8 +223,8 @@ def test_models_per_paper_caps_the_links(env, server, cli):
     assert [m["repo_id"] for m in models] == ["org/ft4", "org/ft3"]
 
 
-def test_models_paper_refresh_looks_one_paper_up(env, server, cli):
-    add_papers(env, ["1908.10084"])
+def test_models_paper_refresh_looks_one_paper_up(env, server, cli, db_engine):
+    add_papers(db_engine, ["1908.10084"])
     item = listing_item(
         "sentence-transformers/all-MiniLM-L6-v2", arxiv=["1908.10084"], task="sentence-similarity"
     )
