@@ -59,13 +59,11 @@ def counts(engine):
     return out, state
 
 
-def weeks_back(days):
-    return len(
-        {
-            (NOW - timedelta(days=days) + timedelta(days=d)).isocalendar()[:2]
-            for d in range(days + 1)
-        }
-    )
+def weeks_of(*days):
+    """The daily-papers weeks asked for papers of these arXiv dates (each shows in the
+    feed within two weeks of its date; weeks after today are not asked)."""
+    shown = [day + timedelta(days=d) for day in days for d in (0, 7, 14)]
+    return len({d.isocalendar()[:2] for d in shown if d.date() <= NOW.date()})
 
 
 def serve_week(server):
@@ -116,7 +114,9 @@ def test_hub_sync_links_models_results_and_papers(env, server, cli, db_engine):
     assert result.code == 0, result.err
     report = result.json()
     assert (report["models"], report["results"], report["errors"]) == (3, 3, [])
-    assert report["hub_requests"] == 2 + 3 + weeks_back(7)
+    # The two papers we had and the one fetched (dated NOW) were stored since the
+    # last daily pass (none): the feed is asked for their weeks only.
+    assert report["hub_requests"] == 2 + 3 + weeks_of(NOW - timedelta(days=2), NOW)
     assert report["requests"] == 1  # one arXiv id-list request for the paper we lacked
     assert report["sources"]["hub:models"]["papers_fetched"] == 1
     assert report["sources"]["hub:models"]["cards_missing"] == 1
@@ -150,7 +150,7 @@ def test_resync_changes_nothing(env, server, cli, db_engine):
     assert (report["models"], report["results"]) == (0, 0)
     after, _ = counts(db_engine)
     assert after == before
-    assert report["hub_requests"] == 1 + 1  # one listing page, one daily-papers week
+    assert report["hub_requests"] == 1  # one listing page; no paper stored since: no daily week
     models = cli("models", "--json").json()
     assert models[0]["repo_id"] == "org/attn" and models[0]["downloads"] == 900
 
@@ -180,12 +180,11 @@ def test_changed_model_is_reread_only_after_refresh_days(env, server, cli, db_en
     )
     serve_listing(server, [[newer]])
     result = cli("sync", "--source", "hub", "--json")
-    assert result.json()["hub_requests"] == 2
+    assert result.json()["hub_requests"] == 1  # the listing; no paper stored, no daily week
 
 
 def test_listing_failure_keeps_the_watermark_and_reports(env, server, cli, no_sleep, db_engine):
     server.add("/api/models", Reply(status=503, body=b"busy"), repeat=True)
-    serve_daily(server)
     result = cli("sync", "--source", "hub", "--json")
     assert result.code == 1
     report = result.json()
@@ -202,7 +201,6 @@ def test_missing_paper_becomes_a_stub_when_arxiv_fails(env, server, cli):
     serve_listing(server, [[item]])
     serve_info(server, info_body(item))
     server.add("/api/query", Reply(status=503), params={"id_list": "2401.00002"})
-    serve_daily(server)
     result = cli("sync", "--source", "hub", "--json")
     assert result.code == 0, result.err
     assert result.json()["sources"]["hub:models"]["stubs"] == 1
@@ -257,8 +255,8 @@ def test_unknown_paper_suggests_refresh(cli):
 
 def test_summary_line_counts_hub_requests(env, server, cli):
     serve_listing(server, [[listing_item("org/plain")]])
-    serve_daily(server)
     result = cli("sync", "--source", "hub")
     assert result.code == 0, result.err
     assert result.err.startswith("sync: 0 new, 0 updated, 0 models, 0 results, 0 requests in ")
-    assert result.err.rstrip().endswith(f", {1 + weeks_back(7)} Hub requests")
+    # One listing page; no paper was stored, so no daily-papers week is asked.
+    assert result.err.rstrip().endswith(", 1 Hub requests")

@@ -11,8 +11,11 @@ papers; anonymous clients get 500 calls per 5 minutes). So:
    (100 per request), or stored as stubs when that fails;
 3. read the card (model_info, [hub] concurrency at a time) only of models never read,
    or changed (new sha) and last read more than [hub] refresh_days ago;
-4. the daily papers feed of the weeks in the window adds upvotes and GitHub repos.
-The watermark moves only after steps 1-3 succeeded, so a failed run is re-read.
+4. the daily papers feed adds upvotes and GitHub repos, for the weeks of the papers
+   stored since the last daily pass.
+The watermark moves only after steps 1-3 succeeded, so a failed run is re-read. The
+long walks (the listing of a window reaching back years, the daily papers' weeks)
+are bounded per run and resumed by the next: see tracker.sync.hub_walks.
 """
 
 from __future__ import annotations
@@ -36,6 +39,17 @@ from tracker.ids import parse_arxiv_id
 from tracker.progress import SourceProgress
 from tracker.records import ModelRecord
 from tracker.sources.hub import HubSource
+from tracker.sync.hub_walks import (
+    CARDS_PER_RUN,
+    DAILY_WEEKS_PER_RUN,
+    LISTING_PAGES_PER_RUN,
+    ListingPlan,
+    Tail,
+    pending_weeks,
+    tails_cursor,
+    weeks_cursor,
+    weeks_of_papers,
+)
 from tracker.sync.state import SyncReport, aware, read_state, save_state, utcnow
 
 if TYPE_CHECKING:
@@ -255,13 +269,43 @@ class HubSync:
     # --- whole passes ---------------------------------------------------------------
 
     def discover(
-        self, cutoff: datetime, progress: SourceProgress | None
-    ) -> tuple[list[ModelRecord], datetime | None, int]:
-        """Walk the listing down to cutoff; (models naming a paper, newest date, listed)."""
+        self, plan: ListingPlan, progress: SourceProgress | None
+    ) -> tuple[list[ModelRecord], datetime | None, int, list[Tail]]:
+        """Walk the listing from the top down to plan.head_cutoff, then the tails, at
+        most LISTING_PAGES_PER_RUN pages; (models naming a paper, newest date at the top,
+        models listed, the walks left for the next run)."""
         found: dict[str, ModelRecord] = {}
+        pages_left = LISTING_PAGES_PER_RUN
+        newest, listed, pages, stop = self._walk(
+            None, plan.head_cutoff, found, pages_left, progress
+        )
+        pages_left -= pages
+        left = [Tail(stop, plan.head_cutoff)] if stop else []
+        for tail in plan.tails:
+            if pages_left <= 0:
+                left.append(tail)
+                continue
+            walked = self._walk(tail.next_page, tail.until, found, pages_left, progress, listed)
+            listed += walked[1]
+            pages_left -= walked[2]
+            if walked[3]:
+                left.append(Tail(walked[3], tail.until))
+        return list(found.values()), newest, listed, left
+
+    def _walk(
+        self,
+        start: str | None,
+        cutoff: datetime,
+        found: dict[str, ModelRecord],
+        max_pages: int,
+        progress: SourceProgress | None,
+        listed_before: int = 0,
+    ) -> tuple[datetime | None, int, int, str | None]:
+        """One walk down to cutoff: (newest date, listed, pages, next link where it stopped)."""
         newest: datetime | None = None
-        listed = 0
-        for page in self.hub.model_pages(sort="lastModified", skim=True):
+        listed = pages = 0
+        for page in self.hub.model_pages(sort="lastModified", skim=True, start=start):
+            pages += 1
             reached = False
             for record in page:
                 modified = record.last_modified
@@ -274,18 +318,24 @@ class HubSync:
                 if record.arxiv_ids:
                     found[record.repo_id] = record
             if progress:
-                progress(MODELS_KEY, listed)
+                progress(MODELS_KEY, listed_before + listed)
             if reached or not page:
-                break
-        return list(found.values()), newest, listed
+                return newest, listed, pages, None
+            if pages >= max_pages:
+                return newest, listed, pages, self.hub.next_page
+        return newest, listed, pages, None
 
-    def daily_papers(self, since: datetime) -> int:
-        days = [self.now - timedelta(days=d) for d in range(max((self.now - since).days, 0) + 1)]
-        weeks = sorted({"{}-W{:02d}".format(*day.isocalendar()[:2]) for day in days})
-        records = [r for week in weeks for r in self.hub.daily_papers(week)]
+    def daily_papers(self, since: datetime, cursor: str | None) -> tuple[int, list[str]]:
+        """Upvotes and repos from the feed's weeks of papers stored after since (and the
+        weeks an earlier run left), newest first; (papers updated, weeks left)."""
+        with read_connection(self.engine) as conn:
+            weeks = weeks_of_papers(conn, since, self.now.date()) | pending_weeks(cursor)
+        ordered = sorted(weeks, reverse=True)
+        todo, left = ordered[:DAILY_WEEKS_PER_RUN], ordered[DAILY_WEEKS_PER_RUN:]
+        records = [r for week in todo for r in self.hub.daily_papers(week)]
         with write_transaction(self.engine) as conn:
             pids = store.paper_ids(conn, [r.arxiv_id for r in records], stubs=False)
-            return store.apply_daily_papers(conn, records, pids)
+            return store.apply_daily_papers(conn, records, pids), left
 
 
 def _without_sha(record: ModelRecord) -> ModelRecord:
@@ -338,12 +388,14 @@ def _models_pass(
     watermark = aware(state.watermark) if state else None
     lookback = timedelta(days=job.config.arxiv.lookback_days)
     cutoff = watermark - OVERLAP if watermark else job.now - lookback
+    tails = ListingPlan.tails_from(state.cursor if state else None, job.hub.endpoint)
     listed = 0
     try:
-        records, newest, listed = job.discover(cutoff, progress)
+        records, newest, listed, left = job.discover(ListingPlan(cutoff, tails), progress)
         kept = job.select_models(records)
         todo = job.store_listing(kept, out)
-        job.fetch_details(list(dict.fromkeys(todo + job.pending_details())), out)
+        cards = list(dict.fromkeys(todo + job.pending_details()))
+        job.fetch_details(cards[:CARDS_PER_RUN], out)
     except TrackerError as exc:
         _failed(job, MODELS_KEY, exc, stats, report)
         log.error("hub: %s", exc.message)
@@ -353,22 +405,37 @@ def _models_pass(
         job.engine,
         MODELS_KEY,
         watermark=max(marks) if marks else cutoff,
+        cursor=tails_cursor(left),
         last_run=job.now,
         last_success=job.now,
         last_error=None,
     )
     stats["models_linked"] = len(kept)
+    stats["listing_left"] = [t.until.isoformat() for t in left]
+    stats["cards_left"] = max(len(cards) - CARDS_PER_RUN, 0)
     return listed, cutoff
 
 
 def _daily_pass(job: HubSync, cutoff: datetime, stats: dict[str, Any], report: SyncReport) -> None:
     """Step 4: upvotes and GitHub repos from the daily papers feed."""
+    state = read_state(job.engine, DAILY_KEY)
+    last = aware(state.last_success) if state else None
     try:
-        stats["daily_papers"] = job.daily_papers(cutoff)
+        stats["daily_papers"], left = job.daily_papers(
+            last or cutoff, state.cursor if state else None
+        )
     except TrackerError as exc:
         _failed(job, DAILY_KEY, exc, stats, report)
         return
-    save_state(job.engine, DAILY_KEY, last_run=job.now, last_success=job.now, last_error=None)
+    stats["daily_weeks_left"] = len(left)
+    save_state(
+        job.engine,
+        DAILY_KEY,
+        cursor=weeks_cursor(left),
+        last_run=job.now,
+        last_success=job.now,
+        last_error=None,
+    )
 
 
 def _failed(
@@ -391,7 +458,8 @@ def _report_hub(
     report.results += out.new_results
     report.hub_requests += hub_requests
     report.requests += job.arxiv_requests  # "requests" counts arXiv's; the Hub's are apart
-    if not (listed or stats.get("daily_papers") or "error" in stats):
+    left = stats.get("listing_left") or stats.get("daily_weeks_left") or stats.get("cards_left")
+    if not (listed or stats.get("daily_papers") or left or "error" in stats):
         return  # a Hub with nothing new: keep the report to the sources that had news
     report.sources[MODELS_KEY] = stats
     stats.update(
