@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+import json
+from datetime import datetime, timedelta
+from urllib.parse import parse_qs, urlsplit
 
 from sqlalchemy import func, select
 
 from tests.hub.conftest import (
     NOW,
+    hf,
     info_body,
     listing_item,
     result_entry,
@@ -21,6 +24,7 @@ from tracker.db.engine import write_transaction
 from tracker.db.models import Model, Paper, PaperModel, Result, SyncState
 from tracker.db.papers import upsert_papers
 from tracker.records import PaperRecord
+from tracker.sync.hub_walks import DAILY_WEEKS_PER_RUN
 
 
 def add_papers(engine, arxiv_ids):
@@ -260,3 +264,89 @@ def test_summary_line_counts_hub_requests(env, server, cli):
     assert result.err.startswith("sync: 0 new, 0 updated, 0 models, 0 results, 0 requests in ")
     # One listing page; no paper was stored, so no daily-papers week is asked.
     assert result.err.rstrip().endswith(", 1 Hub requests")
+
+
+def test_a_55_year_window_costs_the_hub_a_few_requests_and_no_wait(env, server, cli, shared):
+    # Recorded real answers: an arXiv search page (9 of its papers stored, 4 of them
+    # from 2023 on), the Hub's trending listing (one model cites a paper arXiv does
+    # not know), the daily papers of a week. Before the bound, this window asked the
+    # feed for every ISO week back to 1972 and waited at the 500-calls window.
+    env.configure(arxiv={"lookback_days": 20_000, "page_size": 10})
+    server.add(
+        "/api/query",
+        Reply.file(shared / "arxiv" / "search_all-testing_start0_max10_2026.xml"),
+        params={"search_query": "cat:cs.CL", "start": "0"},
+    )
+    listing = json.loads(hf(shared, "models_list_trending_3items_2026-04.json").read_text())
+    server.add("/api/models", Reply.json(listing), params={"sort": "lastModified"})
+    kimi = next(item for item in listing if item["id"] == "moonshotai/Kimi-K2.6")
+    serve_info(server, info_body(kimi))
+    server.add(
+        "/api/query",
+        Reply.file(shared / "arxiv" / "idlist_0000.0000_empty_2026.xml"),
+        params={"id_list": "2602.02276"},
+        repeat=True,  # a listed model naming a stub has arXiv asked again
+    )
+    server.add(
+        "/api/daily_papers",
+        Reply.json_file(hf(shared, "daily_papers_2026-06-12_30items.json")),
+        repeat=True,
+    )
+    result = cli("sync", "--max", "9", "--json")
+    assert result.code == 0, result.err
+    report = result.json()
+    stats = report["sources"]["hub:models"]
+    assert report["new"] == 9
+    assert report["hub_requests"] <= 15
+    assert stats["waited_seconds"] == 0
+    asked = [parse_qs(urlsplit(p).query)["week"][0] for p in server.requests if "daily" in p]
+    dated = [datetime(2024, 5, 22), datetime(2023, 2, 7), datetime(2025, 3, 7)]
+    dated.append(datetime(2025, 2, 11))
+    wanted = sorted(
+        {
+            "{}-W{:02d}".format(*(d + timedelta(days=k)).isocalendar()[:2])
+            for d in dated
+            for k in (0, 7, 14)
+        },
+        reverse=True,
+    )
+    assert asked == wanted[:DAILY_WEEKS_PER_RUN]  # newest first, only the papers' weeks
+    assert stats["daily_weeks_left"] == len(wanted) - DAILY_WEEKS_PER_RUN
+    assert report["hub_requests"] == 1 + 1 + DAILY_WEEKS_PER_RUN  # listing, card, weeks
+
+    # The next run asks for the weeks left, and for nothing more.
+    server.add("/api/models", Reply.json(listing), params={"sort": "lastModified"})
+    again = cli("sync", "--source", "hub", "--json")
+    assert again.code == 0, again.err
+    asked = [parse_qs(urlsplit(p).query)["week"][0] for p in server.requests if "daily" in p]
+    assert asked[DAILY_WEEKS_PER_RUN:] == wanted[DAILY_WEEKS_PER_RUN:]
+    assert again.json()["sources"]["hub:models"]["daily_weeks_left"] == 0
+    assert again.json()["hub_requests"] == 1 + len(wanted) - DAILY_WEEKS_PER_RUN
+
+
+def test_a_long_listing_walk_resumes_where_the_last_run_stopped(env, server, cli, monkeypatch):
+    monkeypatch.setattr("tracker.sync.hub_pass.LISTING_PAGES_PER_RUN", 2)
+    env.configure(arxiv={"lookback_days": 3650})
+    items = [listing_item(f"org/m{k}", modified=NOW - timedelta(hours=k)) for k in range(8)]
+    serve_listing(server, [items[0:2], items[2:4], items[4:6], items[6:8]])
+    first = cli("sync", "--source", "hub", "--json")
+    assert first.code == 0, first.err
+    stats = first.json()["sources"]["hub:models"]
+    assert (stats["listed"], first.json()["hub_requests"]) == (4, 2)
+    assert len(stats["listing_left"]) == 1  # the walk down to the window's start
+
+    # The next run (a budget of 3 pages) walks the new models at the top, then the
+    # two pages left.
+    monkeypatch.setattr("tracker.sync.hub_pass.LISTING_PAGES_PER_RUN", 3)
+    top = [
+        listing_item("org/new", modified=NOW + timedelta(hours=1)),
+        listing_item("org/m5-again", modified=NOW - timedelta(hours=5)),
+    ]
+    server.add("/api/models", Reply.json(top), params={"sort": "lastModified", "limit": "1000"})
+    second = cli("sync", "--source", "hub", "--json")
+    assert second.code == 0, second.err
+    stats = second.json()["sources"]["hub:models"]
+    assert (stats["listed"], second.json()["hub_requests"]) == (1 + 4, 1 + 2)
+    assert stats["listing_left"] == []
+    cursors = [p.split("cursor=")[1] for p in server.requests if "cursor=" in p]
+    assert cursors == ["c1", "c2", "c3"]  # every page once: none skipped, none read twice
