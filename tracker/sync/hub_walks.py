@@ -26,7 +26,9 @@ from sqlalchemy.engine import Connection
 from tracker.db.hub import PAPERS
 
 LISTING_PAGES_PER_RUN = 60  # 60,000 models: a busy week's listing, with room to spare
-CARDS_PER_RUN = 300  # model cards read a run; the unread wait (pending_details)
+# Model cards read a run (the unread wait, as pending_details): with the listing pages
+# and the daily weeks, a run stays under the anonymous 500 calls per 5 minutes.
+CARDS_PER_RUN = 400
 DAILY_WEEKS_PER_RUN = 10
 # The Hub's daily papers feed starts in 2023; a paper shows there within two weeks.
 FEED_START = date(2023, 1, 1)
