@@ -8,7 +8,7 @@ import re
 import click
 import pytest
 
-from tracker.cli import COMMAND_MODULES
+from tracker.cli import COMMAND_MODULES, EXIT_FAILURE, LazyGroup, run
 from tracker.cli import cli as cli_group
 from tracker.config import SECTIONS
 
@@ -35,11 +35,21 @@ def test_every_command_has_help_and_is_in_the_readme(name, cli):
 def test_the_lazy_command_table_names_every_command_of_its_module():
     """A command missing from COMMAND_MODULES would load every module to be found."""
     for module_name, names in COMMAND_MODULES.items():
-        try:
-            module = importlib.import_module(module_name)
-        except ModuleNotFoundError:
-            continue
+        module = importlib.import_module(module_name)  # a missing module fails the test
         assert tuple(c.name for c in module.COMMANDS) == names, module_name
+
+
+def test_a_command_module_that_cannot_load_is_an_error_not_a_missing_command(monkeypatch, capsys):
+    monkeypatch.setitem(COMMAND_MODULES, "tracker.commands.no_such_cmd", ("ghost",))
+    group = LazyGroup()
+    with pytest.raises(ModuleNotFoundError, match="tracker.commands.no_such_cmd"):
+        group.get_command(click.Context(group), "ghost")
+    assert run(["ghost"]) == EXIT_FAILURE
+    err = capsys.readouterr().err
+    assert err.startswith(
+        "Error: ModuleNotFoundError: No module named 'tracker.commands.no_such_cmd'"
+    )
+    assert "No such command" not in err
 
 
 def test_every_config_key_is_in_the_readme():

@@ -121,15 +121,12 @@ class LazyGroup(click.Group):
     def _load(self, module_name: str) -> None:
         if module_name in self._loaded:
             return
-        self._loaded.add(module_name)
-        try:
-            module = importlib.import_module(module_name)
-        except ModuleNotFoundError as exc:
-            if exc.name != module_name:
-                raise
-            return  # a feature that is not installed in this checkout
+        # No ImportError is swallowed: a command module that cannot load is a bug to
+        # report (main turns it into one line), not a command that silently vanishes.
+        module = importlib.import_module(module_name)
         for command in module.COMMANDS:
             self.add_command(command)
+        self._loaded.add(module_name)
 
     def load_all(self) -> None:
         for module_name in COMMAND_MODULES:

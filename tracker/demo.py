@@ -18,15 +18,9 @@ from tracker.db.papers import upsert_papers
 from tracker.db.queries import counts
 from tracker.errors import TrackerError
 from tracker.hub_demo import load_demo_models
-from tracker.records import PaperRecord
+from tracker.records import PaperRecord, parse_utc
 
 DEMO_FILE = REPO_ROOT / "data" / "demo" / "demo.json"
-
-
-def _date(value: str | None) -> datetime | None:
-    if not value:
-        return None
-    return datetime.fromisoformat(value.replace("Z", "+00:00")).astimezone(UTC)
 
 
 def read_demo(path: Path = DEMO_FILE) -> dict[str, Any]:
@@ -48,8 +42,8 @@ def paper_records(data: dict[str, Any]) -> list[PaperRecord]:
             authors=list(p["authors"]),
             primary_category=p["primary_category"],
             categories=list(p["categories"]),
-            published=_date(p.get("published")),
-            updated=_date(p.get("updated")),
+            published=parse_utc(p.get("published")),
+            updated=parse_utc(p.get("updated")),
             comment=p.get("comment"),
             journal_ref=p.get("journal_ref"),
             doi=p.get("doi"),

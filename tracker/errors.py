@@ -64,6 +64,16 @@ class SourceQueryError(TrackerError):
 class GatedModelError(TrackerError):
     """The model is gated or private: the user must log in and accept its licence."""
 
+    @classmethod
+    def for_model(cls, repo_id: str, endpoint: str, private: bool = False) -> GatedModelError:
+        """The one wording, for the Hub source and for `tracker try`."""
+        what = "private or does not exist" if private else "gated"
+        page = f"{endpoint.rstrip('/')}/{repo_id}"
+        return cls(
+            f"model {repo_id} is {what}: its files need a logged-in Hub account.",
+            hint=f"Run `hf auth login` (or set HF_TOKEN), then accept its licence at {page}.",
+        )
+
 
 class TrialError(TrackerError):
     """A model cannot be tried: unsupported task, unsafe weights, does not fit."""

@@ -6,20 +6,14 @@ so loading the demo twice changes nothing.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy.engine import Connection
 
 from tracker.db import hub as store
 from tracker.db.papers import ensure_stubs
-from tracker.records import ModelRecord, ResultRecord
-
-
-def _date(value: str | None) -> datetime | None:
-    if not value:
-        return None
-    return datetime.fromisoformat(value.replace("Z", "+00:00")).astimezone(UTC)
+from tracker.records import ModelRecord, ResultRecord, parse_utc
 
 
 def model_records(data: dict[str, Any]) -> list[ModelRecord]:
@@ -32,8 +26,8 @@ def model_records(data: dict[str, Any]) -> list[ModelRecord]:
             downloads=int(m.get("downloads") or 0),
             likes=int(m.get("likes") or 0),
             trending_score=float(m.get("trending_score") or 0),
-            created_at=_date(m.get("created_at")),
-            last_modified=_date(m.get("last_modified")),
+            created_at=parse_utc(m.get("created_at")),
+            last_modified=parse_utc(m.get("last_modified")),
             gated=m["gated"] if isinstance(m.get("gated"), str) else "",
             private=False,
             license=m.get("license") or "",

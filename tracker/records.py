@@ -3,12 +3,20 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 
 
 def clean_text(text: str | None) -> str:
     """Collapse line wrapping (arXiv's 2016 serializer, the snapshot) and runs of spaces."""
     return " ".join(text.split()) if text else ""
+
+
+def parse_utc(value: str | None) -> datetime | None:
+    """An ISO 8601 time (a trailing Z allowed, naive read as UTC) as an aware UTC datetime."""
+    if not value:
+        return None
+    parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    return parsed.replace(tzinfo=UTC) if parsed.tzinfo is None else parsed.astimezone(UTC)
 
 
 @dataclass

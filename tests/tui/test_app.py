@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import gc
+import inspect
 import os
 import subprocess
 import sys
@@ -18,6 +19,7 @@ from tests.support.server import Reply
 from tests.tui.conftest import SIZE, wait_for
 from tracker.db.engine import open_database, write_transaction
 from tracker.tui.formatting import one_line
+from tracker.tui.navigation import Navigator
 from tracker.tui.paper_list import NewestPage, newest_page
 from tracker.tui.screens.database import DatabaseProblemScreen, EmptyDatabaseScreen
 from tracker.tui.screens.dialogs import HelpScreen
@@ -265,3 +267,14 @@ async def test_the_command_palette_holds_every_action(make_app, demo_db):
         await command.callback()
         await pilot.pause()
         assert app.current_mode == "models"
+
+
+def test_the_app_is_the_navigator_the_screens_expect(make_app):
+    """Screens reach the app only through Navigator: the app has each member, same parameters."""
+    app = make_app()
+    assert isinstance(app, Navigator)
+    methods = [n for n, v in vars(Navigator).items() if callable(v) and not n.startswith("_")]
+    assert "open_paper" in methods and "confirm" in methods
+    for name in methods:
+        expected = list(inspect.signature(getattr(Navigator, name)).parameters)[1:]
+        assert list(inspect.signature(getattr(app, name)).parameters) == expected, name

@@ -7,7 +7,6 @@ from dataclasses import replace
 import pytest
 
 from tests.tui.conftest import SIZE, wait_for
-from tracker.tui.screens.dialogs import TryInfoScreen
 from tracker.tui.screens.leaderboard import LeaderboardScreen
 from tracker.tui.screens.model import ModelScreen
 from tracker.tui.screens.models import ModelsScreen
@@ -56,21 +55,6 @@ async def test_models_view_filters_and_detail(make_app, demo_db):
                 and all("whisper" in r.repo_id or "wav2vec" in r.repo_id for r in table.rows_shown)
             ),
         )
-
-
-async def test_try_says_what_it_will_do(make_app, demo_db, monkeypatch):
-    monkeypatch.setattr("tracker.tui.app.TRIAL_SCREEN_MODULE", "tracker.tui.screens.no_such_trial")
-    app = make_app()
-    async with app.run_test(size=SIZE) as pilot:
-        screen = await models_view(pilot, app)
-        screen.query_one("#model-table").focus()
-        await pilot.press("t")
-        assert isinstance(app.screen, TryInfoScreen)
-        text = app.screen.query_one("#try-text").render().plain
-        assert text.startswith(f"Try {screen.model['repo_id']} is not available yet.")
-        assert "Nothing is downloaded or run now." in text
-        await pilot.press("escape")
-        assert app.screen is screen
 
 
 async def test_leaderboard_drill_down(make_app, demo_db):

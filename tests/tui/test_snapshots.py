@@ -16,7 +16,6 @@ from tests.tui.conftest import SNAP_SIZE, wait_for
 from tracker.db.engine import open_database, write_transaction
 from tracker.follow.watchlists import add_watch
 from tracker.tui.app import TrackerApp
-from tracker.tui.screens.dialogs import TryInfoScreen
 from tracker.tui.screens.leaderboard import LeaderboardScreen
 from tracker.tui.screens.models import ModelsScreen
 from tracker.tui.screens.paper import PaperScreen
@@ -124,13 +123,6 @@ def test_help(app, snap_compare):
 
 def test_filters_dialog(app, snap_compare):
     assert snap_compare(app, terminal_size=SNAP_SIZE, run_before=when("f"))
-
-
-def test_try_dialog(app, snap_compare, monkeypatch):
-    monkeypatch.setattr("tracker.tui.app.TRIAL_SCREEN_MODULE", "tracker.tui.screens.no_such_trial")
-    shown = (None, lambda a: isinstance(a.screen, ModelsScreen) and a.screen.model)
-    opened = (lambda a: a.screen.action_try_model(), lambda a: isinstance(a.screen, TryInfoScreen))
-    assert snap_compare(app, terminal_size=SNAP_SIZE, run_before=when("2", shown, opened))
 
 
 @pytest.fixture

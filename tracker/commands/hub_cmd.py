@@ -11,9 +11,9 @@ from tracker.cli import AppContext, pass_app
 from tracker.db.engine import read_connection
 from tracker.errors import NotFoundError, UsageError
 from tracker.output import emit_json, info, table
+from tracker.tasks_catalog import MODALITIES
 
 MODEL_SORTS = ("downloads", "likes", "trending", "params", "date")
-MODALITIES = ("text", "vision", "audio", "multimodal", "tabular", "rl", "other")
 
 
 def human_count(value: int | None) -> str:

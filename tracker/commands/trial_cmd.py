@@ -14,9 +14,8 @@ import click
 from tracker.cli import AppContext, pass_app
 from tracker.errors import DatabaseError, TrackerError, UsageError
 from tracker.output import emit_json, info, table
+from tracker.trial.hardware import DEVICES, DTYPES
 
-DEVICES = ["auto", "cuda", "cpu", "mps"]
-DTYPES = ["auto", "bfloat16", "float16", "float32"]
 DEFAULT_BATCH_SIZE = 8
 
 
@@ -132,46 +131,65 @@ def try_(
     )
     info(plan.preflight.summary())
     checks.enforce_fit(plan.preflight, yes=yes)
+    parsed = _parsed_inputs(plan, model, raw_inputs)
+    _quiet_transformers(app.verbose)
+    result, loaded, trial_id = _run(app, plan, parsed, batch_size)
+    info(_timing(plan, loaded, result, len(parsed), batch_size, trial_id))
+    if as_json:
+        emit_json(_trial_json(plan, loaded, result, batch_size))
+    elif input_file is not None:
+        for raw, output in zip(raw_inputs, result.outputs, strict=True):
+            click.echo(json.dumps({"input": raw, "output": output}, ensure_ascii=False))
+    else:
+        _print_outputs(plan.task, parsed, result.outputs)
+
+
+def _parsed_inputs(plan: Any, model: str, raw_inputs: list[Any]) -> list[Any]:
+    """Each input in the form its task's pipeline takes; none at all is a usage error."""
+    from tracker.trial import tasks
+
     if not raw_inputs:
         raise UsageError(
             f"no inputs: give INPUT arguments or --input FILE for {plan.task}.",
             hint=f"For example: tracker try {model} {_example(plan.task)}",
         )
-    parsed = [tasks.parse_input(plan.task, raw) for raw in raw_inputs]
-    _quiet_transformers(app.verbose)
-    result, loaded, trial_id = _run(app, plan, parsed, batch_size)
-    info(
-        f"{plan.device} {plan.dtype}: loaded in {loaded.load_seconds:.2f} s; {len(parsed)} input(s) in "
+    return [tasks.parse_input(plan.task, raw) for raw in raw_inputs]
+
+
+def _timing(
+    plan: Any, loaded: Any, result: Any, inputs: int, batch_size: int, trial_id: int
+) -> str:
+    return (
+        f"{plan.device} {plan.dtype}: loaded in {loaded.load_seconds:.2f} s; {inputs} input(s) in "
         f"{result.seconds:.2f} s ({result.per_input_ms:.1f} ms each, batch size {batch_size})."
         + (f" Recorded as trial {trial_id} (`tracker trials`)." if trial_id else "")
     )
-    if as_json:
-        emit_json(
-            {
-                "model": plan.source.repo_id,
-                "revision": plan.source.revision,
-                "task": plan.task,
-                "device": plan.device,
-                "dtype": plan.dtype,
-                "batch_size": batch_size,
-                "preflight": plan.preflight.to_dict(),
-                "outputs": result.outputs,
-                "load_seconds": round(loaded.load_seconds, 4),
-                "seconds": round(result.seconds, 4),
-                "per_input_ms": round(result.per_input_ms, 3),
-                "peak_memory_bytes": result.peak_memory_bytes,
-            }
-        )
-    elif input_file is not None:
-        for raw, output in zip(raw_inputs, result.outputs, strict=True):
-            click.echo(json.dumps({"input": raw, "output": output}, ensure_ascii=False))
-    else:
-        from tracker.trial.render import describe_input, render_output
 
-        for raw, output in zip(parsed, result.outputs, strict=True):
-            click.echo(describe_input(raw))
-            for line in render_output(plan.task, output):
-                click.echo(line)
+
+def _trial_json(plan: Any, loaded: Any, result: Any, batch_size: int) -> dict[str, Any]:
+    return {
+        "model": plan.source.repo_id,
+        "revision": plan.source.revision,
+        "task": plan.task,
+        "device": plan.device,
+        "dtype": plan.dtype,
+        "batch_size": batch_size,
+        "preflight": plan.preflight.to_dict(),
+        "outputs": result.outputs,
+        "load_seconds": round(loaded.load_seconds, 4),
+        "seconds": round(result.seconds, 4),
+        "per_input_ms": round(result.per_input_ms, 3),
+        "peak_memory_bytes": result.peak_memory_bytes,
+    }
+
+
+def _print_outputs(task: str, parsed: list[Any], outputs: list[Any]) -> None:
+    from tracker.trial.render import describe_input, render_output
+
+    for raw, output in zip(parsed, outputs, strict=True):
+        click.echo(describe_input(raw))
+        for line in render_output(task, output):
+            click.echo(line)
 
 
 def _run(app: AppContext, plan: Any, parsed: list[Any], batch_size: int) -> tuple[Any, Any, int]:

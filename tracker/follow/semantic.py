@@ -20,7 +20,7 @@ from sqlalchemy.engine import Engine
 from tracker.config import Config
 from tracker.db.engine import read_connection, write_transaction
 from tracker.db.follow import read_embeddings, write_embeddings
-from tracker.follow.recommend import Corpus, _candidates, _check_positives, _item, labels
+from tracker.follow.corpus import Corpus, explained_item, labels, require_positives, unmarked_since
 from tracker.follow.textvec import train_linear
 from tracker.progress import EmbeddingProgress
 
@@ -74,13 +74,13 @@ def rank_semantic(
     progress: EmbeddingProgress | None = None,
 ) -> list[dict[str, Any]]:
     y = labels(corpus, tag)
-    _check_positives(y, tag, {t for ts in corpus.marks.values() for t in ts})
+    require_positives(y, tag, {t for ts in corpus.marks.values() for t in ts})
     vectors = embed_missing(engine, config, corpus, progress)
     x = np.stack([vectors[pid] for pid in corpus.ids]).astype(np.float64)
     norms = np.linalg.norm(x, axis=1, keepdims=True)
     x /= np.where(norms == 0, 1.0, norms)
     w, b = train_linear(lambda v: x @ v, lambda v: x.T @ v, y, x.shape[1], c=1.0)
-    candidates = _candidates(corpus, cutoff)
+    candidates = unmarked_since(corpus, cutoff)
     if not len(candidates):
         return []
     scores = x[candidates] @ w + b
@@ -92,5 +92,5 @@ def rank_semantic(
         sims = x[positives] @ x[i]
         best = int(np.argmax(sims))
         near = (int(positives[best]), float(sims[best]))
-        items.append(_item(corpus, i, float(scores[k]), tag, [], near))
+        items.append(explained_item(corpus, i, float(scores[k]), tag, [], near))
     return items

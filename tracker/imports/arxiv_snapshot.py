@@ -40,7 +40,7 @@ from tracker.db.papers import insert_ignore, upsert_papers
 from tracker.errors import UsageError
 from tracker.ids import try_parse_arxiv_id
 from tracker.progress import ImportProgress
-from tracker.records import PaperRecord, clean_text
+from tracker.records import PaperRecord, clean_text, parse_utc
 from tracker.sync.gcpause import collector_paused
 from tracker.sync.lock import SyncLock
 from tracker.sync.prefetch import in_child_process
@@ -94,7 +94,7 @@ def _date(value: str | None) -> datetime | None:
         return parsedate_to_datetime(value).astimezone(UTC)
     except (TypeError, ValueError):
         try:
-            return datetime.fromisoformat(value).replace(tzinfo=UTC)
+            return parse_utc(value)
         except ValueError:
             return None
 

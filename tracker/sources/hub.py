@@ -173,13 +173,6 @@ def _describe(error: BaseException) -> str:
     return type(error).__name__ + (f": {error}" if str(error) else "")
 
 
-def gated_error(repo_id: str, endpoint: str) -> GatedModelError:
-    return GatedModelError(
-        f"model {repo_id} is gated: its files need a logged-in Hub account.",
-        hint=f"Run `hf auth login` (or set HF_TOKEN), then accept its licence at {endpoint.rstrip('/')}/{repo_id}.",
-    )
-
-
 class HubSource:
     """Reads models from the Hub, counting requests; safe to call from several threads."""
 
@@ -231,7 +224,7 @@ class HubSource:
                     hint="Unset HF_HUB_OFFLINE to fetch models from the Hub.",
                 ) from exc
             except GatedRepoError as exc:
-                raise gated_error(what.removeprefix("model "), self.endpoint) from exc
+                raise GatedModelError.for_model(what.removeprefix("model "), self.endpoint) from exc
             except RepositoryNotFoundError as exc:
                 raise _NotOnHub(what) from exc
             except HfHubHTTPError as exc:

@@ -14,6 +14,9 @@ from typing import Any
 from tracker.errors import TrialError
 
 BYTES_PER_DTYPE = {"float32": 4, "float16": 2, "bfloat16": 2}
+# What --device/--dtype and the trial screen offer ("auto": choose_device/choose_dtype).
+DEVICES = ("auto", "cuda", "cpu", "mps")
+DTYPES = ("auto", "bfloat16", "float16", "float32")
 
 
 def import_torch() -> ModuleType | None:

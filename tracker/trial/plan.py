@@ -13,8 +13,9 @@ from sqlalchemy.engine import Connection
 
 from tracker.config import Config
 from tracker.db.models import Model
+from tracker.errors import GatedModelError
 from tracker.trial import checks, hardware, tasks
-from tracker.trial.resolve import ModelSource, gated_error, resolve_model
+from tracker.trial.resolve import ModelSource, resolve_model
 
 
 @dataclass
@@ -76,7 +77,7 @@ def plan_trial(
     endpoint = config.hub.endpoint
     source = resolve_model(model, endpoint=endpoint, revision=revision)
     if not source.is_local and (source.gated or catalog.get("gated")) and not _has_token():
-        raise gated_error(source.repo_id, endpoint)
+        raise GatedModelError.for_model(source.repo_id, endpoint)
     weight_format = checks.check_safety(source, allow_pickle=allow_pickle, trust_remote_code=trust)
     chosen_task = tasks.choose_task(
         task,

@@ -122,14 +122,6 @@ def _hub_errors() -> tuple[type[BaseException], ...]:
     return tuple(errors)
 
 
-def gated_error(repo_id: str, endpoint: str, private: bool = False) -> GatedModelError:
-    what = "private or does not exist" if private else "gated"
-    return GatedModelError(
-        f"model {repo_id} is {what}: its files need a logged-in Hub account.",
-        hint=f"Run `hf auth login` (or set HF_TOKEN), then accept its licence at {endpoint.rstrip('/')}/{repo_id}.",
-    )
-
-
 def _from_cache(repo_id: str, revision: str | None, name: str) -> ModelSource | None:
     from huggingface_hub import snapshot_download
     from huggingface_hub.errors import LocalEntryNotFoundError
@@ -153,14 +145,14 @@ def _from_hub(repo_id: str, revision: str | None, endpoint: str, name: str) -> M
     try:
         info = HfApi(endpoint=endpoint).model_info(repo_id, revision=revision, files_metadata=True)
     except GatedRepoError as exc:
-        raise gated_error(repo_id, endpoint) from exc
+        raise GatedModelError.for_model(repo_id, endpoint) from exc
     except RevisionNotFoundError as exc:
         raise UsageError(
             f"model {repo_id} has no revision {revision!r}.",
             hint="Name a branch, tag or commit sha that exists, or leave out --revision.",
         ) from exc
     except RepositoryNotFoundError as exc:
-        raise gated_error(repo_id, endpoint, private=True) from exc
+        raise GatedModelError.for_model(repo_id, endpoint, private=True) from exc
     except HfHubHTTPError as exc:
         raise SourceUnavailableError(
             f"the Hub at {endpoint} could not describe {repo_id}: {exc}".splitlines()[0],
@@ -197,20 +189,7 @@ def resolve_model(name: str, *, endpoint: str, revision: str | None = None) -> M
     """Describe MODEL without fetching its weights."""
     candidate = Path(name).expanduser()
     if candidate.is_dir():
-        if not (candidate / "config.json").is_file():
-            raise UsageError(
-                f"{candidate} is a folder but holds no config.json.",
-                hint="Point MODEL at a folder made by save_pretrained, or give a Hub repo id.",
-            )
-        folder = candidate.resolve()
-        snapshot = folder.parent.name == "snapshots"
-        return describe_folder(
-            folder,
-            name=name,
-            repo_id=folder.name,
-            origin="folder",
-            revision=folder.name if snapshot else "local",
-        )
+        return _from_folder(candidate, name)
     if name.count("/") > 1 or name.startswith((".", "/", "~")):
         raise UsageError(
             f"{name} is neither a folder nor a Hub repo id.",
@@ -228,6 +207,29 @@ def resolve_model(name: str, *, endpoint: str, revision: str | None = None) -> M
             )
             source.pipeline_tag = local.pipeline_tag
             return source
+    return _from_hub_or_cache(name, revision, endpoint)
+
+
+def _from_folder(candidate: Path, name: str) -> ModelSource:
+    """A folder made by save_pretrained (or a snapshot in the Hugging Face cache)."""
+    if not (candidate / "config.json").is_file():
+        raise UsageError(
+            f"{candidate} is a folder but holds no config.json.",
+            hint="Point MODEL at a folder made by save_pretrained, or give a Hub repo id.",
+        )
+    folder = candidate.resolve()
+    snapshot = folder.parent.name == "snapshots"
+    return describe_folder(
+        folder,
+        name=name,
+        repo_id=folder.name,
+        origin="folder",
+        revision=folder.name if snapshot else "local",
+    )
+
+
+def _from_hub_or_cache(name: str, revision: str | None, endpoint: str) -> ModelSource:
+    """The Hub's description, else (offline, or the Hub unreachable) the cached copy's."""
     offline = _offline()
     if not offline:
         try:

@@ -19,11 +19,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from tracker.errors import SourceUnavailableError, TrialError, UsageError
+from tracker.errors import GatedModelError, SourceUnavailableError, TrialError, UsageError
 from tracker.trial import batching, hardware
 from tracker.trial.checks import PICKLE_SUFFIXES, SUPPORT_PATTERNS, gib
 from tracker.trial.plan import TrialPlan
-from tracker.trial.resolve import _hub_errors, gated_error
+from tracker.trial.resolve import _hub_errors
 
 log = logging.getLogger(__name__)
 
@@ -81,9 +81,9 @@ def fetch(plan: TrialPlan, tqdm_class: Any = None) -> Path:
             tqdm_class=tqdm_class,
         )
     except GatedRepoError as exc:
-        raise gated_error(source.repo_id, plan.endpoint) from exc
+        raise GatedModelError.for_model(source.repo_id, plan.endpoint) from exc
     except RepositoryNotFoundError as exc:
-        raise gated_error(source.repo_id, plan.endpoint, private=True) from exc
+        raise GatedModelError.for_model(source.repo_id, plan.endpoint, private=True) from exc
     except (HfHubHTTPError, *_hub_errors()) as exc:
         raise SourceUnavailableError(
             f"downloading {source.repo_id}@{source.revision[:12]} failed: {exc}".splitlines()[0],

@@ -13,11 +13,12 @@ Plain text is the input of most tasks. Tasks with several parts take a JSON obje
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
 from tracker.errors import TrialError, UsageError
+from tracker.tasks_catalog import canonical_task
 
 SEPARATOR = "|||"
 
@@ -37,12 +38,9 @@ SUPPORTED_TASKS: dict[str, str] = {
     "automatic-speech-recognition": "file",
 }
 
-# The Hub's names for tasks that run under another pipeline name.
-ALIASES = {
-    "sentiment-analysis": "text-classification",
-    "ner": "token-classification",
-    "text2text-generation": "summarization",
-}
+# Catalogue tasks that `tracker try` runs under another pipeline's name. Other names
+# of a task (sentiment-analysis, ner) are the catalogue's (tasks_catalog.ALIASES).
+RUNS_AS = {"text2text-generation": "summarization"}
 
 # Architecture name suffix -> task, for folders that carry no pipeline tag.
 _ARCHITECTURE_TASKS = (
@@ -67,12 +65,13 @@ def unsupported(task: str) -> TrialError:
 
 
 def normalize_task(task: str) -> str:
-    task = ALIASES.get(task, task)
-    if task.startswith("translation_"):
-        task = "translation"
-    if task not in SUPPORTED_TASKS:
+    name = canonical_task(task)
+    name = RUNS_AS.get(name, name)
+    if name.startswith("translation_"):
+        name = "translation"
+    if name not in SUPPORTED_TASKS:
         raise unsupported(task)
-    return task
+    return name
 
 
 def infer_task(config: dict[str, Any], files: Iterable[str]) -> str | None:
@@ -112,54 +111,60 @@ def _split(raw: str) -> list[str]:
 
 def parse_input(task: str, raw: Any) -> Any:
     """One raw input (a string or a JSON value) -> what the runner takes for this task."""
-    kind = SUPPORTED_TASKS[task]
     if isinstance(raw, str) and raw.lstrip().startswith("{"):
         try:
             raw = json.loads(raw)
         except json.JSONDecodeError as exc:
             raise UsageError(f"input {raw[:60]!r} is not valid JSON: {exc.msg}.") from exc
-    if kind == "text" or kind == "file":
-        if isinstance(raw, dict):
-            for key in ("text", "inputs", "path", "file"):
-                if isinstance(raw.get(key), str):
-                    return raw[key]
-            raise UsageError(f"{task} takes text; got an object with keys {sorted(raw)}.")
-        if not isinstance(raw, str) or not raw.strip():
-            raise UsageError(f"{task} takes a non-empty text per input.")
-        if kind == "file" and not Path(raw).is_file():
-            raise UsageError(f"{task} takes a file path; {raw!r} is not a file.")
-        return raw
-    if kind == "qa":
-        if isinstance(raw, str):
-            parts = _split(raw)
-            if len(parts) != 2:
-                raise UsageError(
-                    "question-answering takes a question and a context.",
-                    hint='Write "QUESTION ||| CONTEXT" or {"question": ..., "context": ...}.',
-                )
-            raw = {"question": parts[0], "context": parts[1]}
-        if not isinstance(raw, dict) or not raw.get("question") or not raw.get("context"):
-            raise UsageError('question-answering takes {"question": ..., "context": ...}.')
-        return {"question": str(raw["question"]), "context": str(raw["context"])}
-    if kind == "zero-shot":
-        if isinstance(raw, str):
-            parts = _split(raw)
-            if len(parts) != 2:
-                raise UsageError(
-                    "zero-shot-classification takes a text and candidate labels.",
-                    hint='Write "TEXT ||| label1, label2" or {"text": ..., "candidate_labels": [...]}.',
-                )
-            raw = {"text": parts[0], "candidate_labels": parts[1].split(",")}
-        labels = raw.get("candidate_labels") if isinstance(raw, dict) else None
-        if isinstance(labels, str):
-            labels = labels.split(",")
-        labels = [str(label).strip() for label in labels or [] if str(label).strip()]
-        if not isinstance(raw, dict) or not raw.get("text") or not labels:
+    return _PARSERS[SUPPORTED_TASKS[task]](task, raw)
+
+
+def _text_or_file(task: str, raw: Any) -> str:
+    if isinstance(raw, dict):
+        for key in ("text", "inputs", "path", "file"):
+            if isinstance(raw.get(key), str):
+                return raw[key]
+        raise UsageError(f"{task} takes text; got an object with keys {sorted(raw)}.")
+    if not isinstance(raw, str) or not raw.strip():
+        raise UsageError(f"{task} takes a non-empty text per input.")
+    if SUPPORTED_TASKS[task] == "file" and not Path(raw).is_file():
+        raise UsageError(f"{task} takes a file path; {raw!r} is not a file.")
+    return raw
+
+
+def _question_and_context(task: str, raw: Any) -> dict[str, str]:
+    if isinstance(raw, str):
+        parts = _split(raw)
+        if len(parts) != 2:
             raise UsageError(
-                'zero-shot-classification takes {"text": ..., "candidate_labels": [...]}.'
+                "question-answering takes a question and a context.",
+                hint='Write "QUESTION ||| CONTEXT" or {"question": ..., "context": ...}.',
             )
-        return {"text": str(raw["text"]), "candidate_labels": labels}
-    # similarity
+        raw = {"question": parts[0], "context": parts[1]}
+    if not isinstance(raw, dict) or not raw.get("question") or not raw.get("context"):
+        raise UsageError('question-answering takes {"question": ..., "context": ...}.')
+    return {"question": str(raw["question"]), "context": str(raw["context"])}
+
+
+def _text_and_labels(task: str, raw: Any) -> dict[str, Any]:
+    if isinstance(raw, str):
+        parts = _split(raw)
+        if len(parts) != 2:
+            raise UsageError(
+                "zero-shot-classification takes a text and candidate labels.",
+                hint='Write "TEXT ||| label1, label2" or {"text": ..., "candidate_labels": [...]}.',
+            )
+        raw = {"text": parts[0], "candidate_labels": parts[1].split(",")}
+    labels = raw.get("candidate_labels") if isinstance(raw, dict) else None
+    if isinstance(labels, str):
+        labels = labels.split(",")
+    labels = [str(label).strip() for label in labels or [] if str(label).strip()]
+    if not isinstance(raw, dict) or not raw.get("text") or not labels:
+        raise UsageError('zero-shot-classification takes {"text": ..., "candidate_labels": [...]}.')
+    return {"text": str(raw["text"]), "candidate_labels": labels}
+
+
+def _sentence_and_others(task: str, raw: Any) -> dict[str, Any]:
     if isinstance(raw, str):
         parts = _split(raw)
         raw = {"source_sentence": parts[0], "sentences": parts[1:]}
@@ -172,6 +177,16 @@ def parse_input(task: str, raw: Any) -> Any:
         "source_sentence": str(raw["source_sentence"]),
         "sentences": [str(s) for s in raw["sentences"]],
     }
+
+
+# kind of input (SUPPORTED_TASKS' values) -> its parser
+_PARSERS: dict[str, Callable[[str, Any], Any]] = {
+    "text": _text_or_file,
+    "file": _text_or_file,
+    "qa": _question_and_context,
+    "zero-shot": _text_and_labels,
+    "similarity": _sentence_and_others,
+}
 
 
 def read_input_file(path: Path) -> list[Any]:

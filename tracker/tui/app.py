@@ -6,14 +6,14 @@ demo` call. Importing this module loads neither torch nor transformers (a test
 checks), nor SQLAlchemy: on a SQLite file the app first reads the newest page with
 sqlite3 (NewestPage, which run_app starts before Textual loads), paints it, and
 only then opens the engine (`open_db`, which loads the database layer and applies
-migrations); the other views are imported when first shown.
+migrations); the other views are imported when first shown. Screens never
+import this module: they open other screens and dialogs through the methods of
+tracker.tui.navigation.Navigator, which TrackerApp implements.
 """
 
 from __future__ import annotations
 
 import gc
-import importlib
-import importlib.util
 from collections.abc import Callable, Iterable
 from functools import partial
 from typing import TYPE_CHECKING, Any, ClassVar
@@ -41,11 +41,10 @@ if TYPE_CHECKING:
     from sqlalchemy.engine import Connection, Engine
 
     from tracker.config import Config
+    from tracker.tui.hub_data import ModelFilters
+    from tracker.tui.navigation import Links
+    from tracker.tui.paper_list import PaperFilters
     from tracker.tui.screens.dialogs import HelpSection
-
-# The trial helper may add tracker/tui/screens/trial.py with
-# TrialScreen(repo_id: str, task: str, config: Config); Try pushes it when present.
-TRIAL_SCREEN_MODULE = "tracker.tui.screens.trial"
 
 _KEY_NAMES = {"slash": "/", "question_mark": "?", "escape": "esc", "enter": "enter"}
 
@@ -311,19 +310,60 @@ class TrackerApp(App[None]):
             )
         self.call_from_thread(self.notify, f"Opened {url}")
 
+    # --- screens and dialogs the views open (tracker.tui.navigation.Navigator) ---------
+    # Each screen is imported when first opened: the papers list paints before.
     def try_model(self, repo_id: str, task: str) -> None:
-        """Push the trial screen when the trial feature is installed, else say what Try will do."""
-        has_trial = (
-            importlib.util.find_spec("tracker.trial") is not None
-            and importlib.util.find_spec(TRIAL_SCREEN_MODULE) is not None
-        )
-        if has_trial:
-            module = importlib.import_module(TRIAL_SCREEN_MODULE)
-            self.push_screen(module.TrialScreen(repo_id, task, self.config))
-        else:
-            from tracker.tui.screens.dialogs import TryInfoScreen
+        from tracker.tui.screens.trial import TrialScreen
 
-            self.push_screen(TryInfoScreen(repo_id, task))
+        self.push_screen(TrialScreen(repo_id, task, self.config))
+
+    def open_paper(self, arxiv_id: str) -> None:
+        from tracker.tui.screens.paper import PaperScreen
+
+        self.push_screen(PaperScreen(arxiv_id))
+
+    def open_model(self, repo_id: str) -> None:
+        from tracker.tui.screens.model import ModelScreen
+
+        self.push_screen(ModelScreen(repo_id))
+
+    def open_leaderboard(self, task_id: str, dataset_id: str) -> None:
+        from tracker.tui.screens.leaderboard import LeaderboardScreen
+
+        self.push_screen(LeaderboardScreen(task_id, dataset_id))
+
+    def open_filters(
+        self, filters: PaperFilters | ModelFilters, done: Callable[[Any], None]
+    ) -> None:
+        from tracker.tui.paper_list import PaperFilters
+        from tracker.tui.screens.filters import ModelFiltersScreen, PaperFiltersScreen
+
+        if isinstance(filters, PaperFilters):
+            self.push_screen(PaperFiltersScreen(filters), done)
+        else:
+            self.push_screen(ModelFiltersScreen(filters), done)
+
+    def choose_link(self, title: str, links: Links, done: Callable[[str | None], None]) -> None:
+        from tracker.tui.screens.dialogs import OpenScreen
+
+        self.push_screen(OpenScreen(title, links), done)
+
+    def prompt(self, title: str, value: str, hint: str, done: Callable[[str | None], None]) -> None:
+        from tracker.tui.screens.dialogs import PromptScreen
+
+        self.push_screen(PromptScreen(title, value, hint), done)
+
+    def edit_note(self, title: str, note: str, done: Callable[[str | None], None]) -> None:
+        from tracker.tui.screens.dialogs import NoteScreen
+
+        self.push_screen(NoteScreen(title, note), done)
+
+    def confirm(
+        self, title: str, question: str, yes: str, done: Callable[[bool | None], None]
+    ) -> None:
+        from tracker.tui.screens.confirm import ConfirmScreen
+
+        self.push_screen(ConfirmScreen(title, question, yes=yes), done)
 
     def action_whats_new(self) -> None:
         from tracker.tui.screens.whats_new import WhatsNewScreen
@@ -422,8 +462,3 @@ class TrackerApp(App[None]):
             self.sub_title = self.where
         self.log.error(f"worker {worker.group}/{worker.name} failed: {error!r}")
         self.notify(text, title=f"{worker.group} failed", severity="error", timeout=10)
-
-
-def run_app(config: Config, url: str) -> None:
-    """Open the TUI on the database at url; returns when the user quits."""
-    TrackerApp(config, url).run()

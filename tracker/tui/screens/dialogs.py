@@ -1,4 +1,4 @@
-"""Modal dialogs: help, open-in-browser menu, text prompts, note editor, Try info."""
+"""Modal dialogs: help, open-in-browser menu, text prompts, note editor."""
 
 from __future__ import annotations
 
@@ -118,32 +118,3 @@ class NoteScreen(ModalScreen[str | None]):
             self.action_save()
         else:
             self.dismiss(None)
-
-
-class TryInfoScreen(ModalScreen[None]):
-    """What Try will do, shown while the trial feature is not available."""
-
-    BINDINGS = [Binding("escape", "dismiss", "Close"), Binding("enter", "dismiss", "Close")]
-
-    def __init__(self, repo_id: str, task: str) -> None:
-        super().__init__()
-        self.repo_id = repo_id
-        self.task_id = task
-
-    def compose(self) -> ComposeResult:
-        text = Text()
-        text.append("Try ", style="bold")
-        text.append(self.repo_id, style="bold cyan")
-        text.append(" is not available yet.\n\n", style="bold")
-        text.append(
-            "When it lands, Try will check what this machine can run (device, memory), "
-            f"check the model's size and that its weights are safetensors, download it "
-            f"to your Hugging Face cache, load it as a `{self.task_id or 'its task'}` pipeline "
-            "and run it on a few sample inputs (or your own), showing the outputs, the time "
-            "per input and the peak memory. Every trial is recorded.\n\n"
-            "Nothing is downloaded or run now."
-        )
-        with Vertical(id="try-dialog", classes="dialog"):
-            yield Label("Try a model", classes="dialog-title")
-            yield Static(text, id="try-text")
-            yield Label("esc closes", classes="dialog-hint")

@@ -13,7 +13,7 @@ from textual.widgets import DataTable, Footer, Header, Static
 
 from tracker.tui.formatting import metric
 from tracker.tui.hub_data import leaderboard, leaderboard_metrics
-from tracker.tui.screens.base import TrackerScreen
+from tracker.tui.navigation import TrackerScreen
 
 
 class LeaderboardScreen(TrackerScreen):
@@ -104,22 +104,18 @@ class LeaderboardScreen(TrackerScreen):
             self.load(self.metrics[index])
 
     def action_open_model(self) -> None:
-        from tracker.tui.screens.model import ModelScreen
-
         row = self._row()
         if row is not None:
-            self.app.push_screen(ModelScreen(row["model"]))
+            self.tracker.open_model(row["model"])
 
     def action_open_paper(self) -> None:
-        from tracker.tui.screens.paper import PaperScreen
-
         row = self._row()
         if row is None:
             return
         if not row["paper"]:
             self.notify(f"No paper is recorded for {row['model']}'s result.", severity="warning")
             return
-        self.app.push_screen(PaperScreen(row["paper"]))
+        self.tracker.open_paper(row["paper"])
 
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
         event.stop()

@@ -15,9 +15,8 @@ from textual.timer import Timer
 from textual.widgets import Footer, Header, Input, Static
 
 from tracker.tui.hub_data import ModelFilters, ModelRow, fetch_models, model_detail
-from tracker.tui.screens.filters import ModelFiltersScreen
-from tracker.tui.screens.model import MODEL_BINDINGS, ModelActions, show_trials
-from tracker.tui.widgets.model_detail import ModelDetail
+from tracker.tui.model_actions import MODEL_BINDINGS, ModelActions
+from tracker.tui.widgets.model_detail import ModelDetail, show_trials
 from tracker.tui.widgets.model_table import ModelTable
 from tracker.tui.widgets.paged_table import Direction
 
@@ -182,7 +181,7 @@ class ModelsScreen(ModelActions):
                 self.filters = filters
                 self.reload()
 
-        self.app.push_screen(ModelFiltersScreen(self.filters), done)
+        self.tracker.open_filters(self.filters, done)
 
     def action_clear_filters(self) -> None:
         self.filters = ModelFilters(text=self.filters.text)

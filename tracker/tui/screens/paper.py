@@ -12,7 +12,7 @@ from textual.widgets import DataTable, Footer, Header
 
 from tracker.db.queries import paper_detail
 from tracker.tui.messages import PaperChanged
-from tracker.tui.screens.paper_actions import PAPER_BINDINGS, PaperActions
+from tracker.tui.paper_actions import PAPER_BINDINGS, PaperActions
 from tracker.tui.widgets.paper_detail import PaperDetail
 
 
@@ -55,7 +55,5 @@ class PaperScreen(PaperActions):
 
     @on(DataTable.RowSelected, "#paper-models")
     def _model_chosen(self, event: DataTable.RowSelected) -> None:
-        from tracker.tui.screens.model import ModelScreen
-
         if event.row_key.value:
-            self.app.push_screen(ModelScreen(event.row_key.value))
+            self.tracker.open_model(event.row_key.value)

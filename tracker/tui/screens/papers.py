@@ -19,8 +19,8 @@ from textual.timer import Timer
 from textual.widgets import Footer, Header, Input, Static
 
 from tracker.tui.messages import PaperChanged
+from tracker.tui.paper_actions import PAPER_BINDINGS, PaperActions
 from tracker.tui.paper_list import PAGE_SIZE, SORT_LABELS, Page, PaperFilters, PaperRow
-from tracker.tui.screens.paper_actions import PAPER_BINDINGS, PaperActions
 from tracker.tui.widgets.paged_list import Direction, PagedList
 from tracker.tui.widgets.paper_detail import PaperDetail
 from tracker.tui.widgets.paper_table import PaperTable
@@ -320,9 +320,7 @@ class PapersScreen(PaperActions):
         self._detail_timer = self.set_timer(delay, lambda: self.load_detail(arxiv_id))
 
     def on_paper_table_paper_selected(self, message: PaperTable.PaperSelected) -> None:
-        from tracker.tui.screens.paper import PaperScreen
-
-        self.app.push_screen(PaperScreen(message.paper.arxiv_id))
+        self.tracker.open_paper(message.paper.arxiv_id)
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="detail")
     def load_detail(self, arxiv_id: str) -> None:
@@ -340,10 +338,8 @@ class PapersScreen(PaperActions):
 
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
         """A model in the detail pane (#paper-models): open its page."""
-        from tracker.tui.screens.model import ModelScreen
-
         if event.data_table.id == "paper-models" and event.row_key.value:
-            self.app.push_screen(ModelScreen(event.row_key.value))
+            self.tracker.open_model(event.row_key.value)
 
     # --- user data ------------------------------------------------------------------
     def on_paper_changed(self, message: PaperChanged) -> None:
@@ -387,13 +383,11 @@ class PapersScreen(PaperActions):
         self.query_one(PaperTable).focus()
 
     def action_filters(self) -> None:
-        from tracker.tui.screens.filters import PaperFiltersScreen
-
         def done(filters: PaperFilters | None) -> None:
             if filters is not None:
                 self.set_filters(filters)
 
-        self.app.push_screen(PaperFiltersScreen(self.filters), done)
+        self.tracker.open_filters(self.filters, done)
 
     def action_clear_filters(self) -> None:
         self.set_filters(self.filters.cleared())

@@ -14,7 +14,7 @@ from textual.message import Message
 from textual.widgets import DataTable, Footer, Header, Label, Static, Tree
 
 from tracker.tui.hub_data import TaskRow, task_datasets, tasks
-from tracker.tui.screens.base import TrackerScreen
+from tracker.tui.navigation import TrackerScreen
 
 MODALITY_ORDER = ("text", "vision", "audio", "multimodal", "tabular", "rl", "other")
 
@@ -146,7 +146,5 @@ class TasksScreen(TrackerScreen):
             self._open_board(key)
 
     def _open_board(self, dataset_id: str) -> None:
-        from tracker.tui.screens.leaderboard import LeaderboardScreen
-
         assert self.chosen_task is not None
-        self.app.push_screen(LeaderboardScreen(self.chosen_task.id, dataset_id))
+        self.tracker.open_leaderboard(self.chosen_task.id, dataset_id)

@@ -34,8 +34,9 @@ from textual.worker import Worker, WorkerState
 from tracker.config import Config
 from tracker.errors import TrackerError
 from tracker.trial.checks import gib
+from tracker.trial.hardware import DEVICES, DTYPES
 from tracker.trial.tasks import SUPPORTED_TASKS, parse_input
-from tracker.tui.screens.base import TrackerScreen
+from tracker.tui.navigation import TrackerScreen
 from tracker.tui.trial_render import (
     TrialCancelledError,
     preflight_text,
@@ -48,8 +49,6 @@ if TYPE_CHECKING:
     from tracker.trial.plan import TrialPlan
     from tracker.trial.runner import LoadedModel, RunResult
 
-DEVICES = ("auto", "cuda", "cpu", "mps")
-DTYPES = ("auto", "bfloat16", "float16", "float32")
 BATCH_SIZE = 8
 
 # (field id, label, placeholder) per kind of input (tracker.trial.tasks.SUPPORTED_TASKS)

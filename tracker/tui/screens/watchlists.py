@@ -24,8 +24,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, DataTable, Footer, Header, Input, Label, Select, Static
 
 from tracker.follow.watchlists import KINDS, WatchItem
-from tracker.tui.screens.base import TrackerScreen
-from tracker.tui.screens.confirm import ConfirmScreen
+from tracker.tui.navigation import TrackerScreen
 
 if TYPE_CHECKING:
     from tracker.tui.paper_list import PaperFilters
@@ -263,9 +262,7 @@ class WatchlistsScreen(TrackerScreen):
             if yes:
                 self.unfollow(item)
 
-        self.app.push_screen(
-            ConfirmScreen("Stop following", f"Stop following {item.label}?", yes="Remove"), done
-        )
+        self.tracker.confirm("Stop following", f"Stop following {item.label}?", "Remove", done)
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="unfollow")
     def unfollow(self, item: WatchItem) -> None:

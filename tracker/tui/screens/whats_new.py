@@ -19,7 +19,7 @@ from textual.widgets import DataTable, Footer, Header, Static
 from tracker.errors import UsageError
 from tracker.follow.digest import Digest, fmt_time
 from tracker.follow.render import nothing_new
-from tracker.tui.screens.base import TrackerScreen
+from tracker.tui.navigation import TrackerScreen
 
 RECOMMENDATIONS = 10
 
@@ -170,11 +170,9 @@ class WhatsNewScreen(TrackerScreen):
         return self.papers.get(key or "")
 
     def action_open_paper(self) -> None:
-        from tracker.tui.screens.paper import PaperScreen
-
         arxiv_id = self.current_paper
         if arxiv_id is not None:
-            self.app.push_screen(PaperScreen(arxiv_id))
+            self.tracker.open_paper(arxiv_id)
 
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
         event.stop()

@@ -82,3 +82,37 @@ class ModelDetail(VerticalScroll):
         text.append("\n\n")
         text.append(m["hub_url"], style="underline blue")
         return text
+
+
+def trials_text(trials: list[dict[str, Any]]) -> Text:
+    """Past trials of a model, newest first: "the paper claims X; on my machine it did Y"."""
+    from tracker.trial.checks import gib
+
+    text = Text()
+    for i, t in enumerate(trials):
+        if i:
+            text.append("\n")
+        text.append("✓ " if t["ok"] else "✗ ", style="green" if t["ok"] else "red")
+        text.append(f"{(t['created_at'] or '')[:10]} {t['device']} {t['dtype']}", style="dim")
+        if t["ok"]:
+            text.append(f"  {t['per_input_ms']:.1f} ms/input, load {t['load_seconds']:.1f} s")
+            if t["peak_memory_bytes"]:
+                text.append(f", peak {gib(t['peak_memory_bytes'])}")
+            text.append(f"\n  {t['output_summary'][:160]}", style="italic")
+        else:
+            text.append(f"  failed: {t['error'][:160]}", style="red")
+    return text
+
+
+def show_trials(detail: ModelDetail, trials: list[dict[str, Any]]) -> None:
+    """Add (or update) an "On this machine" section under the detail's results."""
+    shown = detail.query(".model-trials")
+    if not shown:
+        if trials:
+            detail.mount(
+                Label("On this machine", classes="section model-trials"),
+                Static(trials_text(trials), id="model-trials", classes="model-trials"),
+            )
+        return
+    shown.set(display=bool(trials))
+    detail.query_one("#model-trials", Static).update(trials_text(trials))

@@ -1,8 +1,9 @@
 """Actions on the paper being shown: open, BibTeX, copy id, star, read, tag, note, try.
 
 Mixed into the papers list and the paper page. The host screen keeps the shown
-paper_detail() dict in `paper_detail` and reloads it on PaperChanged. The dialogs
-are imported when first opened: the papers list paints before they are needed.
+paper_detail() dict in `paper_detail` and reloads it on PaperChanged. Dialogs open
+through the app (tracker.tui.navigation), which imports each when first opened:
+the papers list paints before they are needed.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from textual.binding import Binding
 
 from tracker.tui.formatting import bibtex
 from tracker.tui.messages import PaperChanged
-from tracker.tui.screens.base import TrackerScreen
+from tracker.tui.navigation import TrackerScreen
 
 PAPER_BINDINGS = [
     Binding("o", "open", "Open"),
@@ -43,9 +44,7 @@ class PaperActions(TrackerScreen):
         links = [("arXiv", paper["abs_url"]), ("PDF", paper["pdf_url"])]
         links += [("Code", url) for url in paper["code_links"]]
         links += [("Hub", f"https://huggingface.co/{m['repo_id']}") for m in paper["models"]]
-        from tracker.tui.screens.dialogs import OpenScreen
-
-        self.app.push_screen(OpenScreen(f"Open {paper['arxiv_id']}", links), self._open_chosen)
+        self.tracker.choose_link(f"Open {paper['arxiv_id']}", links, self._open_chosen)
 
     def _open_chosen(self, url: str | None) -> None:
         if url:
@@ -81,14 +80,10 @@ class PaperActions(TrackerScreen):
             if value is not None:
                 self.write_user_data(arxiv_id, "tags", value)
 
-        from tracker.tui.screens.dialogs import PromptScreen
-
-        self.app.push_screen(
-            PromptScreen(
-                f"Tags for {arxiv_id}",
-                ", ".join(paper["tags"]),
-                "comma-separated; remove a tag by deleting it · enter saves · esc cancels",
-            ),
+        self.tracker.prompt(
+            f"Tags for {arxiv_id}",
+            ", ".join(paper["tags"]),
+            "comma-separated; remove a tag by deleting it · enter saves · esc cancels",
             done,
         )
 
@@ -102,9 +97,7 @@ class PaperActions(TrackerScreen):
             if value is not None:
                 self.write_user_data(arxiv_id, "note", value)
 
-        from tracker.tui.screens.dialogs import NoteScreen
-
-        self.app.push_screen(NoteScreen(f"Note on {arxiv_id}", paper["note"]), done)
+        self.tracker.edit_note(f"Note on {arxiv_id}", paper["note"], done)
 
     def action_try_model(self) -> None:
         paper = self._paper()
