@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from sqlalchemy.engine import Engine
 
 from tests.support.server import FakeServer
 from tracker.cli import run
@@ -131,6 +132,18 @@ def server(env: Env) -> Iterator[FakeServer]:
     finally:
         fake.stop()
     fake.assert_all_used()
+
+
+@pytest.fixture
+def db_engine(env: Env) -> Iterator[Engine]:
+    """An engine on the test database, disposed even when the test fails."""
+    from tracker.db.engine import open_database
+
+    engine = open_database(env.url)
+    try:
+        yield engine
+    finally:
+        engine.dispose()
 
 
 @pytest.fixture

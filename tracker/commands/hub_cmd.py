@@ -114,7 +114,7 @@ def _refresh(app: AppContext, paper: str | None) -> None:
             "--refresh needs --paper ID.",
             hint="`tracker sync` refreshes the models of every paper.",
         )
-    from tracker.hub_sync import refresh_paper
+    from tracker.sync.hub_pass import refresh_paper
 
     done = refresh_paper(app.engine(), app.config, paper, force=True)
     info(
