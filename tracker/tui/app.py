@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 from textual import work
 from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
+from textual.notifications import SeverityLevel
 from textual.reactive import reactive
 from textual.screen import Screen
 from textual.worker import Worker, WorkerState
@@ -280,7 +281,7 @@ class TrackerApp(App[None]):
     def on_sync_finished(self, message: SyncFinished) -> None:
         report = message.report
         self.sub_title = self.where
-        severity = "warning" if report.errors else "information"
+        severity: SeverityLevel = "warning" if report.errors else "information"
         text = report.summary()
         if report.errors:
             text += "\n" + "\n".join(report.errors[:3])
@@ -290,8 +291,12 @@ class TrackerApp(App[None]):
         self.data_version += 1
 
     # --- actions shared by the views -------------------------------------------------
+    def open_url(self, url: str, *, new_tab: bool = True) -> None:
+        """Textual's open_url, but in a worker: a browser can take seconds to answer."""
+        self._open_in_browser(url)
+
     @work(thread=True, exclusive=True, exit_on_error=False, group="browser")
-    def open_url(self, url: str) -> None:
+    def _open_in_browser(self, url: str) -> None:
         import webbrowser  # here: it is not needed for the first paint
 
         if not webbrowser.open(url):
