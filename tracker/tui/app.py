@@ -16,6 +16,7 @@ from __future__ import annotations
 import gc
 from collections.abc import Callable, Iterable
 from functools import partial
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from textual import work
@@ -360,6 +361,13 @@ class TrackerApp(App[None]):
         from tracker.tui.screens.confirm import ConfirmScreen
 
         self.push_screen(ConfirmScreen(title, question, yes=yes), done)
+
+    def choose_export_format(
+        self, what: str, directory: Path, done: Callable[[str | None], None]
+    ) -> None:
+        from tracker.tui.screens.export import ExportScreen
+
+        self.push_screen(ExportScreen(what, directory), done)
 
     def action_whats_new(self) -> None:
         from tracker.tui.screens.whats_new import WhatsNewScreen

@@ -8,6 +8,7 @@ import the screen they push when it is first wanted. A test checks the rule.
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol, cast, runtime_checkable
 
 from textual.screen import Screen
@@ -47,6 +48,9 @@ class Navigator(Protocol):
     def edit_note(self, title: str, note: str, done: Callable[[str | None], None]) -> None: ...
     def confirm(
         self, title: str, question: str, yes: str, done: Callable[[bool | None], None]
+    ) -> None: ...
+    def choose_export_format(
+        self, what: str, directory: Path, done: Callable[[str | None], None]
     ) -> None: ...
 
 
