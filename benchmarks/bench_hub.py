@@ -9,7 +9,13 @@ Measured in one run:
   rerun     the same Hub pass again (what a cron re-run costs: one page, no cards)
 The anonymous Hub budget is 500 calls per 5 minutes.
 
+--backfill-years N stretches the same shape over N years (a first window that reaches
+back years: --papers 100000 --listed 150000 --linked 3000 --backfill-years 3): the Hub
+pass is bounded per run and leaves cursors; the figures are the first run's, and
+then each follow-up run's until nothing is left.
+
 Usage: python benchmarks/bench_hub.py [--papers 8000] [--listed 20000] [--linked 400] [--json]
+       [--backfill-years N]
 """
 
 from __future__ import annotations
@@ -19,12 +25,15 @@ import json
 import os
 import tempfile
 import time
+from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 import common  # noqa: F401, I001 - puts the repository on sys.path
 
-from tests.hub.synthetic import build_week, serve_arxiv, serve_hub
-from tests.support.server import FakeServer
+from tests.hub.conftest import stamp
+from tests.hub.synthetic import Week, build_week, serve_arxiv, serve_hub
+from tests.support.server import FakeServer, Reply
 
 
 def write_config(path: Path, sections: dict[str, dict[str, object]]) -> Path:
@@ -42,6 +51,9 @@ def main() -> None:
     parser.add_argument("--linked", type=int, default=400)
     parser.add_argument("--concurrency", type=int, default=8)
     parser.add_argument("--json", action="store_true", help="Print the figures as JSON.")
+    parser.add_argument(
+        "--backfill-years", type=float, default=0, help="Spread the week over this many years."
+    )
     args = parser.parse_args()
     os.environ["HF_HUB_DISABLE_TELEMETRY"] = "1"
     os.environ.pop("HF_TOKEN", None)
@@ -52,6 +64,10 @@ def main() -> None:
     from tracker.sync import run_sync
 
     week = build_week(args.papers, args.listed, args.linked)
+    lookback_days = 7
+    if args.backfill_years:
+        lookback_days = int(args.backfill_years * 365) + 1
+        stretch(week, args.backfill_years * 365 / 7)
     server = FakeServer().start()
     serve_arxiv(server, week, 2000)
     serve_hub(server, week)
@@ -66,6 +82,7 @@ def main() -> None:
                     "categories": ["cs.CL"],
                     "delay_seconds": 0,
                     "page_size": 2000,
+                    "lookback_days": lookback_days,
                 },
                 "hub": {"endpoint": server.url, "concurrency": args.concurrency},
             },
@@ -78,6 +95,12 @@ def main() -> None:
         started = time.perf_counter()
         hub = run_sync(engine, config, sources=("hub",))
         hub_seconds = time.perf_counter() - started
+        followups = []
+        if args.backfill_years:
+            # The top page again for each follow-up run's walk of what is new.
+            top = week.listed[:1000]
+            server.add("/api/models", Reply.json(top), params={"limit": "1000"}, repeat=True)
+            followups = drain(engine, config, run_sync)
         serve_hub(server, week)  # the same answers again, for the re-run
         started = time.perf_counter()
         rerun = run_sync(engine, config, sources=("hub",))
@@ -102,6 +125,8 @@ def main() -> None:
         "rerun_hub_requests": rerun.hub_requests,
         "rerun_seconds": round(rerun_seconds, 2),
         "errors": hub.errors + rerun.errors,
+        "left_after_first_run": left(hub),
+        "followup_runs": followups,
     }
     if args.json:
         print(json.dumps(figures, indent=2))
@@ -117,9 +142,55 @@ def main() -> None:
         f"+{figures['arxiv_requests_for_cited_papers']} arXiv id-list request(s); "
         f"enriched in {figures['enrich_seconds']} s (arXiv pass {figures['arxiv_seconds']} s)"
     )
+    if args.backfill_years:
+        print(f"left after the first run: {figures['left_after_first_run']}")
+        for n, run in enumerate(followups, 2):
+            print(f"run {n}: {run}")
     print(f"re-run: {figures['rerun_hub_requests']} Hub requests in {figures['rerun_seconds']} s")
     if figures["errors"]:
         print("errors:", figures["errors"])
+
+
+def stretch(week: Week, factor: float) -> None:
+    """Spread the synthetic week's papers and listed models over factor times its span."""
+    now = week.now
+    for entry in week.papers:
+        entry.published = now - (now - entry.published) * factor
+        if entry.updated is not None:
+            entry.updated = now - (now - entry.updated) * factor
+    for item in week.listed:
+        modified = datetime.fromisoformat(item["lastModified"].replace("Z", "+00:00"))
+        item["lastModified"] = stamp(now - (now - modified) * factor)
+
+
+def left(report: Any) -> dict[str, Any]:
+    stats = report.sources.get("hub:models", {})
+    return {
+        "listing_left": stats.get("listing_left"),
+        "cards_left": stats.get("cards_left"),
+        "daily_weeks_left": stats.get("daily_weeks_left"),
+    }
+
+
+def drain(engine: Any, config: Any, run_sync: Any, runs: int = 30) -> list[dict[str, Any]]:
+    """Hub runs until nothing is left: each one's requests, wait and what it left."""
+    out = []
+    for _ in range(runs):
+        started = time.perf_counter()
+        report = run_sync(engine, config, sources=("hub",))
+        stats = report.sources.get("hub:models", {})
+        out.append(
+            {
+                "hub_requests": report.hub_requests,
+                "waited_seconds": stats.get("waited_seconds", 0),
+                "seconds": round(time.perf_counter() - started, 2),
+                "errors": report.errors,
+                **left(report),
+            }
+        )
+        if not any(left(report).values()):
+            break
+    return out
 
 
 if __name__ == "__main__":

@@ -153,9 +153,7 @@ def main() -> None:
     print(f", built/checked in {time.perf_counter() - started:.1f} s")
     engine = open_database(f"sqlite:///{path}")
     config = Config().with_database_url(f"sqlite:///{path}")
-    config = config.model_copy(
-        update={"recommend": config.recommend.model_copy(update={"days": 7})}
-    )
+    config = config.replace(recommend=config.recommend.replace(days=7))
 
     with engine.connect() as conn:
         corpus = load_corpus(conn, config)
@@ -190,12 +188,8 @@ def main() -> None:
         )
     print(f"update after the week's sync, all {len(split)} tags: {total:.1f} s (target <= 30 s)")
 
-    config = config.model_copy(
-        update={
-            "watch": config.watch.model_copy(
-                update={"categories": ("cs.CL",), "authors": ("Author 7",)}
-            )
-        }
+    config = config.replace(
+        watch=config.watch.replace(categories=("cs.CL",), authors=("Author 7",))
     )
     start = time.perf_counter()
     digest = run_digest(engine, config, since=NOW - timedelta(days=8), now=NOW, mark=False)

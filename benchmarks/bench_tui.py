@@ -2,6 +2,7 @@
 
     .venv/bin/python benchmarks/bench_tui.py              # 200k and 1M papers
     .venv/bin/python benchmarks/bench_tui.py --sizes 200000
+    .venv/bin/python benchmarks/bench_tui.py --startup-only --compare main   # before/after
 
 Databases are generated once (raw sqlite3 executemany into the schema that
 open_database creates, then an FTS5 'rebuild') and cached in benchmarks/out/.
@@ -10,6 +11,9 @@ script runs; TRACKER_CONFIG names the database), on a pseudo-terminal (120x36):
 the clock starts just before the process is spawned and stops when the title of
 the newest paper, the list's first row, arrives on the terminal. Nothing in the
 app is patched or hooked; the bytes on the terminal are what the user sees.
+--compare REF also starts the tracker of git revision REF (exported to
+benchmarks/out/rev-REF, run on the same database), alternating with this
+checkout's runs, so that a change's before and after come from the same run.
 tracker's modules are compiled to bytecode first, as an install (or any earlier
 run) leaves them: this machine sets PYTHONDONTWRITEBYTECODE=1, under which every
 start would compile them again (~50 ms).
@@ -160,8 +164,8 @@ def config_file(db: Path) -> Path:
 
 def first_row_text(db: Path) -> bytes:
     """The start of the newest paper's title: what the first row of the list shows."""
+    from tracker.db.paper_list import newest_page
     from tracker.tui.formatting import one_line
-    from tracker.tui.paper_list import newest_page
 
     page = newest_page(db, limit=1)
     if page is None:
@@ -170,8 +174,22 @@ def first_row_text(db: Path) -> bytes:
     return one_line(page.rows[0].title)[:14].encode()
 
 
-def startup_ms(db: Path) -> float:
-    """Process spawn -> the first row on a 120x36 pseudo-terminal, for a bare `tracker`."""
+def export_revision(rev: str) -> Path:
+    """The tracker package of git revision rev, exported (and compiled) under OUT."""
+    where = OUT / f"rev-{rev.replace('/', '-')}"
+    if not (where / "tracker").is_dir():
+        where.mkdir(parents=True, exist_ok=True)
+        archive = subprocess.run(
+            ["git", "archive", rev, "tracker"], cwd=ROOT, capture_output=True, check=True
+        ).stdout
+        subprocess.run(["tar", "-x", "-C", str(where)], input=archive, check=True)
+    compileall.compile_dir(where / "tracker", quiet=1)
+    return where
+
+
+def startup_ms(db: Path, checkout: Path = ROOT) -> float:
+    """Process spawn -> the first row on a 120x36 pseudo-terminal, for a bare `tracker`
+    (that of checkout: `python -m tracker` imports the package of its working directory)."""
     wanted = first_row_text(db)
     master, slave = pty.openpty()
     fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 36, 120, 0, 0))
@@ -207,7 +225,7 @@ def startup_ms(db: Path) -> float:
         stdout=slave,
         stderr=slave,
         env=env,
-        cwd=ROOT,
+        cwd=checkout,
         close_fds=True,
     )
     try:
@@ -350,22 +368,38 @@ async def interactive(db: Path, scroll_pages: int) -> dict[str, object]:
     }
 
 
+def _print_startup(label: str, times: list[float]) -> None:
+    print(
+        f"  start-up (bare `tracker`) to the first row on the terminal{f' [{label}]' if label else ''}:"
+        f" first {times[0]:.0f} ms, median {statistics.median(times):.0f} ms,"
+        f" max {max(times):.0f} ms"
+    )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[200_000, 1_000_000])
     parser.add_argument("--runs", type=int, default=5, help="start-up runs per size")
     parser.add_argument("--scroll-pages", type=int, default=300)
     parser.add_argument("--startup-only", action="store_true")
+    parser.add_argument(
+        "--compare", metavar="REV", help="also time the start-up of git revision REV (before)"
+    )
     args = parser.parse_args()
     compileall.compile_dir(ROOT / "tracker", quiet=1)
+    before = export_revision(args.compare) if args.compare else None
     for n in args.sizes:
         db = generate(n)
-        times = [startup_ms(db) for _ in range(args.runs)]
         print(f"\n{n:,} papers ({db.stat().st_size / 1e6:,.0f} MB)")
-        print(
-            f"  start-up (bare `tracker`) to the first row on the terminal: first {times[0]:.0f} ms,"
-            f" median {statistics.median(times):.0f} ms, max {max(times):.0f} ms"
-        )
+        times: list[float] = []
+        base: list[float] = []
+        for _ in range(args.runs):
+            if before is not None:
+                base.append(startup_ms(db, before))
+            times.append(startup_ms(db))
+        if before is not None:
+            _print_startup(f"{args.compare} (before)", base)
+        _print_startup("this checkout" if before is not None else "", times)
         if args.startup_only:
             continue
         stats = asyncio.run(interactive(db, args.scroll_pages))

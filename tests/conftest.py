@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from sqlalchemy.engine import Engine
 
 from tests.support.server import FakeServer
 from tracker.cli import run
@@ -84,12 +85,18 @@ class Env:
 
 @pytest.fixture(autouse=True)
 def env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, backend: str) -> Env:
-    """A private config and database; arXiv and the Hub point at a closed local port."""
+    """A private config, database and user folders; arXiv and the Hub point at a closed
+    local port."""
     for name in list(os.environ):
         if name.startswith("TRACKER_") or name in ("HF_ENDPOINT", "HF_TOKEN"):
             monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("HF_HUB_DISABLE_TELEMETRY", "1")
     monkeypatch.setenv("HF_HOME", str(tmp_path / "hf-home"))
+    # No test reaches the real user folders: TRACKER_HOME holds the user config and
+    # databases, and the XDG folders platformdirs falls back to are private too.
+    monkeypatch.setenv("TRACKER_HOME", str(tmp_path / "tracker-home"))
+    for name in ("XDG_CONFIG_HOME", "XDG_DATA_HOME", "XDG_CACHE_HOME", "XDG_STATE_HOME"):
+        monkeypatch.setenv(name, str(tmp_path / name.lower()))
     sections: dict[str, dict[str, Any]] = {
         "database": {
             "url": f"sqlite:///{tmp_path / 'tracker.db'}",
@@ -125,6 +132,18 @@ def server(env: Env) -> Iterator[FakeServer]:
     finally:
         fake.stop()
     fake.assert_all_used()
+
+
+@pytest.fixture
+def db_engine(env: Env) -> Iterator[Engine]:
+    """An engine on the test database, disposed even when the test fails."""
+    from tracker.db.engine import open_database
+
+    engine = open_database(env.url)
+    try:
+        yield engine
+    finally:
+        engine.dispose()
 
 
 @pytest.fixture

@@ -12,8 +12,6 @@ from functools import cache
 from pathlib import Path
 from typing import get_args, get_type_hints
 
-import pytest
-
 ROOT = Path(__file__).resolve().parents[1]
 PACKAGE = ROOT / "tracker"
 SCREENS = "tracker.tui.screens"
@@ -117,30 +115,12 @@ def test_the_walker_sees_every_kind_of_import() -> None:
     ]
 
 
-# The sync modules are moving into a tracker/sync/ package on another branch, which
-# ends their circle (tracker.sync <-> tracker.hub_sync): drop the mark once it is merged.
-SYNC_MOVE = {
-    "tracker.sync",
-    "tracker.hub_sync",
-    "tracker.lock",
-    "tracker.prefetch",
-    "tracker.gcpause",
-}
-
-
 def _report(found: list[list[str]]) -> str:
     return "import circles:\n" + "\n".join(" <-> ".join(c) for c in found)
 
 
-@pytest.mark.xfail(strict=False, reason="tracker.sync <-> tracker.hub_sync until the sync move")
 def test_no_import_circles() -> None:
     found = circles(graph())
-    assert not found, _report(found)
-
-
-def test_no_import_circles_outside_the_sync_modules() -> None:
-    """Holds now, so the mark above hides no other circle."""
-    found = [c for c in circles(graph()) if not set(c) <= SYNC_MOVE]
     assert not found, _report(found)
 
 

@@ -14,7 +14,7 @@ from sqlalchemy.exc import IntegrityError
 from tests.support.feeds import make_entries
 from tests.test_sync import serve_pages
 from tracker.db.engine import bulk_write_transaction, open_database, write_transaction
-from tracker.gcpause import collector_paused
+from tracker.sync.gcpause import collector_paused
 
 NOW = datetime.now(UTC).replace(microsecond=0)
 

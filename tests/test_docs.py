@@ -55,7 +55,7 @@ def test_a_command_module_that_cannot_load_is_an_error_not_a_missing_command(mon
 def test_every_config_key_is_in_the_readme():
     for section, model in SECTIONS.items():
         assert f"`[{section}]`" in README
-        for key in model.model_fields:
+        for key in model.FIELDS:
             assert f"`{key}`" in README, f"[{section}] {key} is not in README.md"
 
 

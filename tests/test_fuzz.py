@@ -72,7 +72,7 @@ toml_scalar = st.one_of(
     st.text(max_size=12),
     st.lists(st.text(max_size=6), max_size=3),
 )
-known_keys = [(s, k) for s, model in SECTIONS.items() for k in model.model_fields]
+known_keys = [(s, k) for s, model in SECTIONS.items() for k in model.FIELDS]
 
 
 def _toml(value):

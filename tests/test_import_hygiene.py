@@ -23,7 +23,7 @@ def run_python(code: str) -> subprocess.CompletedProcess[str]:
     "modules",
     [
         ["tracker.cli"],
-        ["tracker.sync"],
+        ["tracker.sync", "tracker.sync.run", "tracker.sync.hub_pass"],  # what a sync loads
         # What the CLI registers and what the TUI imports to plan trials and read the ledger.
         ["tracker.cli", "tracker.trial.plan", "tracker.trial.ledger"],
         ["tracker.trial.doctor", "tracker.trial.checks", "tracker.trial.render"],

@@ -280,4 +280,6 @@ def test_any_text_is_a_valid_planned_query(conn, query):
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(relevance, "IDF_BUDGET", 0)
         hits = search_papers(conn, query, limit=5)
-    assert isinstance(hits, list)
+    every_match = set(ids(search_papers(conn, query, limit=PAPERS)))
+    assert len(hits) <= 5 and len(set(ids(hits))) == len(hits)
+    assert set(ids(hits)) <= every_match  # the plan finds matches, never other papers

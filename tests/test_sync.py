@@ -13,7 +13,6 @@ from sqlalchemy import func, select
 
 from tests.support.feeds import Entry, feed_xml, make_entries
 from tests.support.server import Reply
-from tracker.db.engine import open_database
 from tracker.db.models import Paper, PaperAuthor, SyncState
 
 pytestmark = pytest.mark.backends
@@ -33,25 +32,19 @@ def serve_pages(server, entries, page_size, *, query="cat:cs.CL", faults=None, p
         server.add("/api/query", *replies, params={"search_query": query, "start": str(start)})
 
 
-def count(env, column=Paper.id):
-    engine = open_database(env.url)
+def count(engine, column=Paper.id):
     with engine.connect() as conn:
-        n = conn.execute(select(func.count(column))).scalar()
-    engine.dispose()
-    return n
+        return conn.execute(select(func.count(column))).scalar()
 
 
-def state(env, key="arxiv:cat:cs.CL"):
-    engine = open_database(env.url)
+def state(engine, key="arxiv:cat:cs.CL"):
     with engine.connect() as conn:
-        row = conn.execute(
+        return conn.execute(
             select(SyncState.__table__).where(SyncState.__table__.c.source_key == key)
         ).first()
-    engine.dispose()
-    return row
 
 
-def test_first_sync_pages_down_to_lookback(env, server, cli):
+def test_first_sync_pages_down_to_lookback(env, server, cli, db_engine):
     env.configure(arxiv={"page_size": 5, "lookback_days": 2})
     # 12 entries, 6 hours apart: those older than 2 days (i >= 8) must not be stored,
     # and the third page is never requested: the second already reached the cutoff.
@@ -64,11 +57,11 @@ def test_first_sync_pages_down_to_lookback(env, server, cli):
     assert report["updated"] == 0
     assert report["requests"] == 2
     assert report["errors"] == []
-    assert count(env) == 8
-    assert state(env).watermark == entries[0].published
+    assert count(db_engine) == 8
+    assert state(db_engine).watermark == entries[0].published
 
 
-def test_rerun_finds_nothing_new(env, server, cli):
+def test_rerun_finds_nothing_new(env, server, cli, db_engine):
     env.configure(arxiv={"page_size": 10})
     entries = make_entries(6, newest=NOW - timedelta(hours=1))
     serve_pages(server, entries, 10)
@@ -78,11 +71,11 @@ def test_rerun_finds_nothing_new(env, server, cli):
     assert again.code == 0
     assert again.json()["new"] == 0
     assert again.json()["updated"] == 0
-    assert count(env) == 6
-    assert count(env, PaperAuthor.paper_id) == 12
+    assert count(db_engine) == 6
+    assert count(db_engine, PaperAuthor.paper_id) == 12
 
 
-def test_new_version_updates_the_row(env, server, cli):
+def test_new_version_updates_the_row(env, server, cli, db_engine):
     env.configure(arxiv={"page_size": 10})
     first = make_entries(3, newest=NOW - timedelta(days=1))
     serve_pages(server, first, 10)
@@ -100,7 +93,7 @@ def test_new_version_updates_the_row(env, server, cli):
     result = cli("sync", "--json")
     assert result.json()["updated"] == 1
     assert result.json()["new"] == 0
-    assert count(env) == 3
+    assert count(db_engine) == 3
     shown = cli("show", f"{first[1].arxiv_id}v1", "--json").json()
     assert shown["version"] == 2
     assert shown["title"] == "A revised title"
@@ -140,7 +133,7 @@ def test_connection_dropped_mid_body_is_retried(env, server, cli):
     assert result.json()["new"] == 4
 
 
-def test_truncated_feed_is_never_stored(env, server, cli):
+def test_truncated_feed_is_never_stored(env, server, cli, db_engine):
     entries = make_entries(4, newest=NOW - timedelta(hours=2))
     body = feed_xml(entries, 4)
     cut = body[: body.index(b"</entry>", len(body) // 2) - 20]  # inside an entry
@@ -148,7 +141,7 @@ def test_truncated_feed_is_never_stored(env, server, cli):
     result = cli("sync", "--json")
     assert result.code == 1
     assert "truncated feed" in result.json()["errors"][0]
-    assert count(env) == 0
+    assert count(db_engine) == 0
 
 
 def test_server_that_never_answers_fails_within_timeout(env, server, cli):
@@ -162,7 +155,7 @@ def test_server_that_never_answers_fails_within_timeout(env, server, cli):
     assert elapsed < 5
 
 
-def test_failing_source_is_reported_and_others_go_on(env, server, cli):
+def test_failing_source_is_reported_and_others_go_on(env, server, cli, db_engine):
     env.configure(arxiv={"categories": ["cs.CL", "cs.CV"]})
     server.add("/api/query", Reply(status=503), params=PAGE, repeat=True)
     serve_pages(server, make_entries(2, newest=NOW, category="cs.CV"), 200, query="cat:cs.CV")
@@ -172,15 +165,15 @@ def test_failing_source_is_reported_and_others_go_on(env, server, cli):
     assert report["new"] == 2
     assert len(report["errors"]) == 1
     assert report["errors"][0].startswith("arxiv:cat:cs.CL: arXiv did not answer after 3 tries")
-    assert state(env).watermark is None  # the failed pass did not move its watermark
-    assert state(env, "arxiv:cat:cs.CV").watermark is not None
+    assert state(db_engine).watermark is None  # the failed pass did not move its watermark
+    assert state(db_engine, "arxiv:cat:cs.CV").watermark is not None
     serve_pages(server, make_entries(2, newest=NOW, category="cs.CV"), 200, query="cat:cs.CV")
     plain = cli("sync")
     assert plain.code == 1
     assert "Error: arxiv:cat:cs.CL" in plain.err
 
 
-def test_http_400_error_feed_is_a_clear_error_and_keeps_data(env, server, cli, shared):
+def test_http_400_error_feed_is_a_clear_error_and_keeps_data(env, server, cli, shared, db_engine):
     serve_pages(server, make_entries(2, newest=NOW), 200)
     assert cli("sync", "-q").code == 0
     error_feed = (shared / "arxiv" / "error_idlist_abc_http400_2026.xml").read_bytes()
@@ -189,7 +182,7 @@ def test_http_400_error_feed_is_a_clear_error_and_keeps_data(env, server, cli, s
     assert result.code == 1
     assert "arXiv rejected the request: incorrect id format for abc" in result.err
     assert len(server.requests) == 2  # a 400 is not retried
-    assert count(env) == 2
+    assert count(db_engine) == 2
 
 
 def test_spurious_empty_page_is_retried(env, server, cli):
@@ -202,12 +195,12 @@ def test_spurious_empty_page_is_retried(env, server, cli):
     assert result.json()["new"] == 6
 
 
-def test_max_and_since_do_not_move_the_watermark_past_a_gap(env, server, cli):
+def test_max_and_since_do_not_move_the_watermark_past_a_gap(env, server, cli, db_engine):
     entries = make_entries(5, newest=NOW - timedelta(hours=1))
     serve_pages(server, entries, 200)
     result = cli("sync", "--max", "2", "--json")
     assert result.json()["new"] == 2
-    assert state(env).watermark is None  # the pass stopped early
+    assert state(db_engine).watermark is None  # the pass stopped early
 
 
 def test_category_option_limits_the_sources(env, server, cli):

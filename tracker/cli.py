@@ -109,6 +109,8 @@ COMMAND_MODULES: dict[str, tuple[str, ...]] = {
     "tracker.commands.trial_cmd": ("try", "doctor", "trials"),
     "tracker.commands.follow_cmd": ("watch", "digest", "recommend"),
     "tracker.commands.verify_cmd": ("verify",),
+    "tracker.commands.export_cmd": ("export",),
+    "tracker.commands.config_cmd": ("config",),
 }
 
 
@@ -157,7 +159,7 @@ class LazyGroup(click.Group):
     "config_path",
     type=click.Path(dir_okay=False),
     envvar="TRACKER_CONFIG",
-    help="Configuration file (default: the repository's config.toml).",
+    help="Configuration file (default: config.toml in the user config directory, see `tracker config path`).",
 )
 @click.option(
     "--demo", "use_demo", is_flag=True, help="Use the demo database (see `tracker demo`)."

@@ -1,27 +1,38 @@
 """Configuration: config.toml -> a validated, frozen Config.
 
-Precedence: built-in defaults < config file < TRACKER_<SECTION>_<KEY> env vars < flags.
-The built-in defaults equal the repository's config.toml (a test keeps them in step).
+Precedence: defaults < config file < TRACKER_<SECTION>_<KEY> env vars < flags.
+The defaults are the repository's config.toml, shipped in the package (tracker.defaults)
+and read at run time; the fields' own defaults equal them (a test keeps them in step).
+The config file is --config, else TRACKER_CONFIG, else config.toml in the user config
+directory when it exists (tracker.locations).
 """
 
 from __future__ import annotations
 
 import difflib
+import functools
+import logging
 import math
 import os
 import re
 import tomllib
 from collections.abc import Mapping
-from dataclasses import Field, dataclass, field, fields, replace
+from dataclasses import Field, dataclass, field, fields
+from dataclasses import replace as _replace
 from pathlib import Path
 from types import UnionType
-from typing import Any, ClassVar, Literal, Union, get_args, get_origin, get_type_hints
+from typing import Any, ClassVar, Literal, Self, Union, get_args, get_origin, get_type_hints
 
+from tracker import locations
 from tracker.errors import ConfigError
 
-REPO_ROOT = Path(__file__).resolve().parent.parent
-DEFAULT_CONFIG_PATH = REPO_ROOT / "config.toml"
+log = logging.getLogger(__name__)
+
 ENV_PREFIX = "TRACKER_"
+# Variables with the prefix that name no setting.
+NOT_SETTINGS = ("TRACKER_CONFIG", "TRACKER_DEBUG", locations.HOME_VARIABLE)
+# Where a setting's value came from (`tracker config show`).
+DEFAULT, FILE, ENV, FLAG = "default", "file", "env", "flag"
 
 
 def _limits(**bounds: float) -> Any:
@@ -34,13 +45,12 @@ class _Section:
     """A frozen section; load_config validates what goes in (unknown keys, types, bounds).
 
     Plain dataclasses with our own checks rather than pydantic: importing pydantic
-    and building the models took a quarter of the TUI's start-up. The names the
-    callers use (`model_fields`, `model_dump`, `model_copy`) are kept.
+    and building the models took a quarter of the TUI's start-up.
     """
 
-    model_fields: ClassVar[dict[str, Field[Any]]]  # name -> field, set below the classes
+    FIELDS: ClassVar[dict[str, Field[Any]]]  # name -> field, set below the classes
 
-    def model_dump(self) -> dict[str, Any]:
+    def as_dict(self) -> dict[str, Any]:
         """The settings as plain data (sections as dicts, lists as tuples)."""
         return {
             f.name: _dump(getattr(self, f.name))
@@ -48,14 +58,14 @@ class _Section:
             if not f.metadata.get("exclude")
         }
 
-    def model_copy(self, *, update: Mapping[str, Any] | None = None) -> Any:
-        """A copy with some settings replaced (not validated, as with pydantic)."""
-        return replace(self, **(update or {}))
+    def replace(self, **changes: Any) -> Self:
+        """A copy with some settings replaced (not validated)."""
+        return _replace(self, **changes)
 
 
 def _dump(value: Any) -> Any:
     if isinstance(value, _Section):
-        return value.model_dump()
+        return value.as_dict()
     if isinstance(value, tuple):
         return tuple(_dump(v) for v in value)
     return value
@@ -63,13 +73,14 @@ def _dump(value: Any) -> Any:
 
 @dataclass(frozen=True, kw_only=True)
 class DatabaseConfig(_Section):
-    url: str = "sqlite:///data/tracker.db"
-    demo_url: str = "sqlite:///data/demo.db"
+    url: str = "sqlite:///tracker.db"
+    demo_url: str = "sqlite:///demo.db"
 
 
 @dataclass(frozen=True, kw_only=True)
 class ArxivConfig(_Section):
     api_url: str = "https://export.arxiv.org/api/query"
+    contact: str = ""
     categories: tuple[str, ...] = ("cs.CL", "cs.LG", "cs.CV")
     queries: tuple[str, ...] = ()
     delay_seconds: float = field(default=3.0, metadata=_limits(ge=0))
@@ -141,19 +152,20 @@ class Config(_Section):
     trial: TrialConfig = field(default_factory=TrialConfig)
     watch: WatchConfig = field(default_factory=WatchConfig)
     recommend: RecommendConfig = field(default_factory=RecommendConfig)
-    # The folder relative paths resolve against (the config file's folder).
-    base_dir: Path = field(default=REPO_ROOT, metadata={"exclude": True})
+    # The folder relative paths resolve against (the config file's, else the data folder).
+    base_dir: Path = field(default_factory=locations.data_dir, metadata={"exclude": True})
     source: str = field(default="built-in defaults", metadata={"exclude": True})
+    # "section.key" -> where its value came from (FILE, ENV, FLAG); absent: DEFAULT.
+    origins: Mapping[str, str] = field(
+        default_factory=dict, compare=False, metadata={"exclude": True}
+    )
 
     def resolve_url(self, url: str) -> str:
         """Make a relative sqlite:/// path absolute against the config folder."""
-        prefix = "sqlite:///"
-        if url.startswith(prefix) and url != prefix + ":memory:":
-            path = Path(url[len(prefix) :]).expanduser()
-            if not path.is_absolute():
-                path = self.base_dir / path
-            return prefix + str(path)
-        return url
+        return resolve_sqlite_url(url, self.base_dir)
+
+    def origin(self, section: str, key: str) -> str:
+        return self.origins.get(f"{section}.{key}", DEFAULT)
 
     @property
     def database_url(self) -> str:
@@ -164,7 +176,23 @@ class Config(_Section):
         return self.resolve_url(self.database.demo_url)
 
     def with_database_url(self, url: str) -> Config:
-        return replace(self, database=replace(self.database, url=url))
+        """The config with another database (--demo), marked as set by a flag."""
+        return _replace(
+            self,
+            database=_replace(self.database, url=url),
+            origins={**self.origins, "database.url": FLAG},
+        )
+
+
+def resolve_sqlite_url(url: str, base_dir: Path) -> str:
+    """A relative sqlite:/// path made absolute against base_dir; other URLs as they are."""
+    prefix = "sqlite:///"
+    if url.startswith(prefix) and url != prefix + ":memory:":
+        path = Path(url[len(prefix) :]).expanduser()
+        if not path.is_absolute():
+            path = base_dir / path
+        return prefix + str(path)
+    return url
 
 
 SECTIONS: dict[str, type[_Section]] = {
@@ -178,7 +206,7 @@ SECTIONS: dict[str, type[_Section]] = {
 }
 _ALL: tuple[type[_Section], ...] = (*SECTIONS.values(), SavedSearch, Config)
 for _cls in _ALL:
-    _cls.model_fields = {f.name: f for f in fields(_cls)}
+    _cls.FIELDS = {f.name: f for f in fields(_cls)}
 
 
 # --- validation: the lax conversions pydantic made, with its wording ----------------------
@@ -325,7 +353,7 @@ def _validate(cls: type[_Section], data: Mapping[str, Any], **extra: Any) -> Any
     and checked field by field in declaration order; raises _Invalid at the first fault."""
     hints = _hints(cls)
     values: dict[str, Any] = {}
-    for name, spec in cls.model_fields.items():
+    for name, spec in cls.FIELDS.items():
         if name not in data:
             continue
         try:
@@ -335,7 +363,7 @@ def _validate(cls: type[_Section], data: Mapping[str, Any], **extra: Any) -> Any
             raise _Invalid(exc.message, (name, *exc.location)) from None
         values[name] = value
     for key in data:
-        if key not in cls.model_fields:
+        if key not in cls.FIELDS:
             raise _Invalid("Extra inputs are not permitted", (key,))
     return cls(**values, **extra)
 
@@ -359,7 +387,7 @@ def _check_keys(data: Mapping[str, Any], where: str) -> None:
             )
         if not isinstance(values, Mapping):
             raise ConfigError(f"{where}: [{_shown(section)}] must be a table of keys.")
-        fields = list(SECTIONS[section].model_fields)
+        fields = list(SECTIONS[section].FIELDS)
         for key in values:
             if key not in fields:
                 raise ConfigError(
@@ -372,9 +400,7 @@ def _env_overrides(environ: Mapping[str, str]) -> dict[str, dict[str, Any]]:
     """TRACKER_ARXIV_DELAY_SECONDS=0 -> {"arxiv": {"delay_seconds": "0"}}."""
     out: dict[str, dict[str, Any]] = {}
     for name, raw in environ.items():
-        if not name.startswith(ENV_PREFIX) or name == "TRACKER_CONFIG":
-            continue
-        if name in ("TRACKER_DEBUG",):
+        if not name.startswith(ENV_PREFIX) or name in NOT_SETTINGS:
             continue
         rest = name[len(ENV_PREFIX) :].lower()
         section, _, key = rest.partition("_")
@@ -383,7 +409,7 @@ def _env_overrides(environ: Mapping[str, str]) -> dict[str, dict[str, Any]]:
                 f"environment variable {name}: no such setting.{_suggest(section, list(SECTIONS))}",
                 hint="Use TRACKER_<SECTION>_<KEY>, e.g. TRACKER_DATABASE_URL.",
             )
-        fields = list(SECTIONS[section].model_fields)
+        fields = list(SECTIONS[section].FIELDS)
         if key not in fields:
             raise ConfigError(
                 f"environment variable {name}: unknown key '{key}' in [{section}]."
@@ -414,14 +440,16 @@ def _format_invalid(exc: _Invalid, where: str) -> str:
     return f"{where}: {location}: {exc.message}"
 
 
-def load_config(
-    path: str | Path | None = None,
-    environ: Mapping[str, str] | None = None,
-) -> Config:
-    """Read the configuration once; the result is frozen and passed down."""
-    environ = os.environ if environ is None else environ
+@functools.cache
+def packaged_defaults() -> dict[str, Any]:
+    """The shipped config.toml as data (every key, with its documented default)."""
+    text = locations.defaults_file().read_text(encoding="utf-8")
+    return tomllib.loads(text)
+
+
+def _choose_file(path: str | Path | None, environ: Mapping[str, str]) -> Path | None:
+    """--config, else TRACKER_CONFIG (both must exist), else the user's file if any."""
     chosen = path or environ.get("TRACKER_CONFIG")
-    file_data: dict[str, Any] = {}
     if chosen:
         config_path = Path(chosen).expanduser().resolve()
         if not config_path.is_file():
@@ -429,34 +457,80 @@ def load_config(
                 f"config file {config_path} does not exist.",
                 hint="Pass an existing file to --config or TRACKER_CONFIG.",
             )
-    elif DEFAULT_CONFIG_PATH.is_file():
-        config_path = DEFAULT_CONFIG_PATH
-    else:
-        config_path = None
+        return config_path
+    user_file = locations.user_config_file(environ)
+    return user_file if user_file.is_file() else None
 
-    where = str(config_path) if config_path else "configuration"
-    if config_path is not None:
-        try:
-            with config_path.open("rb") as handle:
-                file_data = tomllib.load(handle)
-        except tomllib.TOMLDecodeError as exc:
-            raise ConfigError(f"{config_path}: not valid TOML ({exc}).") from exc
-        except OSError as exc:
-            raise ConfigError(f"{config_path}: cannot be read ({exc.strerror}).") from exc
-        _check_keys(file_data, where)
 
-    data = _merge(file_data, _env_overrides(environ))
+def _read_file(config_path: Path) -> dict[str, Any]:
+    try:
+        with config_path.open("rb") as handle:
+            file_data = tomllib.load(handle)
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{config_path}: not valid TOML ({exc}).") from exc
+    except OSError as exc:
+        raise ConfigError(f"{config_path}: cannot be read ({exc.strerror}).") from exc
+    _check_keys(file_data, str(config_path))
+    return file_data
+
+
+def _origins(layers: list[tuple[str, Mapping[str, Any]]]) -> dict[str, str]:
+    """Each "section.key" -> the last layer that set it."""
+    out: dict[str, str] = {}
+    for origin, data in layers:
+        for section, values in data.items():
+            for key in values:
+                out[f"{section}.{key}"] = origin
+    return out
+
+
+def _place_databases(config: Config, environ: Mapping[str, str]) -> Config:
+    """Default database URLs point into the user data directory; a database a clone kept
+    in data/tracker.db is still used (with a notice) until it is moved there."""
+    home = locations.data_dir(environ)
+    database = config.database
+    if config.origin("database", "demo_url") == DEFAULT:
+        database = database.replace(demo_url=resolve_sqlite_url(database.demo_url, home))
+    if config.origin("database", "url") == DEFAULT:
+        url = resolve_sqlite_url(database.url, home)
+        legacy = None if locations.HOME_VARIABLE in environ else locations.legacy_database()
+        if legacy is not None:
+            log.warning(_legacy_notice(legacy, Path(url.removeprefix("sqlite:///"))))
+            url = f"sqlite:///{legacy}"
+        database = database.replace(url=url)
+    return config.replace(database=database)
+
+
+def _legacy_notice(legacy: Path, target: Path) -> str:
+    also = f" ({target} exists too: move it aside first)" if target.exists() else ""
+    return (
+        f"using the database at its old place {legacy}; move it to the user data directory "
+        f"with `mkdir -p {target.parent} && mv {legacy}* {target.parent}/`{also}."
+    )
+
+
+def load_config(
+    path: str | Path | None = None,
+    environ: Mapping[str, str] | None = None,
+) -> Config:
+    """Read the configuration once; the result is frozen and passed down."""
+    environ = os.environ if environ is None else environ
+    config_path = _choose_file(path, environ)
+    file_data = _read_file(config_path) if config_path is not None else {}
+    env_data = _env_overrides(environ)
     hf_endpoint = environ.get("HF_ENDPOINT")
     if hf_endpoint:
-        data.setdefault("hub", {})["endpoint"] = hf_endpoint
-    base_dir = config_path.parent if config_path else Path.cwd()
+        env_data.setdefault("hub", {})["endpoint"] = hf_endpoint
+    data = _merge(_merge(packaged_defaults(), file_data), env_data)
+    where = str(config_path) if config_path else "configuration"
     try:
         config: Config = _validate(
             Config,
             data,
-            base_dir=base_dir,
+            base_dir=config_path.parent if config_path else locations.data_dir(environ),
             source=str(config_path) if config_path else "built-in defaults",
+            origins=_origins([(FILE, file_data), (ENV, env_data)]),
         )
     except _Invalid as exc:
         raise ConfigError(_format_invalid(exc, where)) from None
-    return config
+    return _place_databases(config, environ)

@@ -1,4 +1,5 @@
-"""The demo data set: about 40 well-known papers, written by us, shipped in data/demo/.
+"""The demo data set: about 40 well-known papers, written by us, in data/demo/ of the
+repository and shipped inside the package (tracker.locations.demo_file).
 
 Loading is idempotent: the demo goes through the same upserts as a sync.
 """
@@ -7,12 +8,12 @@ from __future__ import annotations
 
 import json
 from datetime import UTC, datetime
-from pathlib import Path
+from importlib.resources.abc import Traversable
 from typing import Any
 
 from sqlalchemy.engine import Engine
 
-from tracker.config import REPO_ROOT
+from tracker import locations
 from tracker.db.engine import read_connection, write_transaction
 from tracker.db.papers import upsert_papers
 from tracker.db.queries import counts
@@ -20,15 +21,17 @@ from tracker.errors import TrackerError
 from tracker.hub_demo import load_demo_models
 from tracker.records import PaperRecord, parse_utc
 
-DEMO_FILE = REPO_ROOT / "data" / "demo" / "demo.json"
+DEMO_FILE = locations.demo_file()
 
 
-def read_demo(path: Path = DEMO_FILE) -> dict[str, Any]:
+def read_demo(path: Traversable = DEMO_FILE) -> dict[str, Any]:
     try:
-        return json.loads(path.read_text(encoding="utf-8"))
+        data: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
+        return data
     except FileNotFoundError:
         raise TrackerError(
-            f"the demo data set {path} is missing.", hint="Run from a full clone of tracker."
+            f"the demo data set {path} is missing.",
+            hint="Reinstall tracker: the package ships it.",
         ) from None
 
 
@@ -53,7 +56,7 @@ def paper_records(data: dict[str, Any]) -> list[PaperRecord]:
     ]
 
 
-def load_demo(engine: Engine, path: Path = DEMO_FILE) -> dict[str, int]:
+def load_demo(engine: Engine, path: Traversable = DEMO_FILE) -> dict[str, int]:
     """Load (or refresh) the demo data into engine's database; return the table counts."""
     data = read_demo(path)
     now = datetime.now(UTC)

@@ -28,7 +28,7 @@ def test_synthetic_week_stays_inside_the_anonymous_budget(env, server, cli):
     report = result.json()
     stats = report["sources"]["hub:models"]
     weeks = stats["hub_requests"] - week.pages - len(week.infos)
-    assert weeks in (1, 2)  # the daily papers of the ISO weeks in the window
+    assert weeks in (1, 2)  # the daily papers of the ISO weeks of the papers just stored
     assert report["hub_requests"] == week.pages + len(week.infos) + weeks
     assert report["hub_requests"] < ANONYMOUS_CALLS
     assert stats["waited_seconds"] == 0  # never held back, so never near a 429

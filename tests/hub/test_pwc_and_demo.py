@@ -132,7 +132,7 @@ def test_every_command_has_help(cli, command):
 
 def test_hub_modules_load_no_torch():
     code = (
-        "import sys, tracker.cli, tracker.commands.hub_cmd, tracker.hub_sync, tracker.imports.pwc, "
+        "import sys, tracker.cli, tracker.commands.hub_cmd, tracker.sync.hub_pass, tracker.imports.pwc, "
         "tracker.db.hub_queries; print('torch' in sys.modules or 'transformers' in sys.modules)"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)

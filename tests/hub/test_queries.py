@@ -331,3 +331,25 @@ def test_results_upsert_is_idempotent_and_replace_drops_stale_rows(engine):
     with engine.connect() as conn:
         rows = leaderboard(conn, "text-generation")
     assert [(r["metric"], r["value"]) for r in rows] == [("loss", 0.9)]
+
+
+def test_a_stub_is_never_a_paper(engine, env):
+    """One definition (tracker.db.paper_rule): stubs are not counted, listed or accepted."""
+    from tracker.db.paper_list import PaperFilters, newest_page
+    from tracker.db.paper_pages import count_papers, fetch_papers
+    from tracker.db.queries import counts, has_papers, paper_id_for
+
+    write(
+        engine,
+        [ModelRecord(repo_id="org/m", pipeline_tag="text-generation", arxiv_ids=["2401.00001"])],
+    )
+    with engine.connect() as conn:
+        assert counts(conn)["papers"] == 0
+        assert not has_papers(conn)
+        assert count_papers(conn, PaperFilters()) == 0
+        assert fetch_papers(conn, PaperFilters()).rows == []
+        with pytest.raises(NotFoundError):
+            paper_id_for(conn, "2401.00001")
+        # The link stays: the model lists the stub's arXiv id.
+        assert list_models(conn)[0]["papers"] == ["2401.00001"]
+    assert newest_page(env.db_path) is None

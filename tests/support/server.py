@@ -72,6 +72,7 @@ class FakeServer:
         self.routes: list[Route] = []
         self.requests: list[str] = []
         self.request_times: list[float] = []  # time.monotonic() of each request
+        self.user_agents: list[str] = []  # the User-Agent header of each request
         self.unmatched: list[str] = []
         self.empty_hub = empty_hub
         self.empty_hub_requests: list[str] = []
@@ -164,6 +165,7 @@ class FakeServer:
         with self.lock:
             self.requests.append(handler.path)
             self.request_times.append(time.monotonic())
+            self.user_agents.append(handler.headers.get("User-Agent", ""))
         reply = self._pick(parts.path, params)
         if reply is None:
             with self.lock:

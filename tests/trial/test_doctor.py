@@ -13,7 +13,9 @@ TOP_KEYS = {
     "python", "torch", "transformers", "huggingface_hub", "gpus", "mps", "cpu",
     "hf_cache", "hub", "database", "would_use", "advice",
 }  # fmt: skip
-TORCH_KEYS = {"installed", "version", "build", "cuda_version", "hip_version", "arch_list"}
+TORCH_KEYS = {
+    "installed", "version", "build", "cuda_version", "hip_version", "arch_list", "cuda_available",
+}  # fmt: skip
 
 
 def test_doctor_json_with_torch(cli: Any) -> None:
@@ -23,6 +25,9 @@ def test_doctor_json_with_torch(cli: Any) -> None:
     assert set(report) == TOP_KEYS
     assert set(report["torch"]) == TORCH_KEYS
     assert report["torch"]["installed"] is True
+    import torch
+
+    assert report["torch"]["cuda_available"] is torch.cuda.is_available()
     assert set(report["cpu"]) == {"cores", "ram_total_bytes", "ram_available_bytes"}
     assert set(report["hf_cache"]) == {"path", "exists", "size_bytes", "repos"}
     assert report["hub"] == {"endpoint": "http://127.0.0.1:9", "token_configured": False}
@@ -47,6 +52,17 @@ def test_doctor_counts_the_database(cli: Any, env: Any) -> None:
     assert "0 papers, 0 models, 1 trials" in cli("doctor").out
 
 
+def test_doctor_text_keeps_one_column(cli: Any) -> None:
+    """The longest label, huggingface_hub, used to push its value out of the column."""
+    result = cli("doctor")
+    assert result.code == 0, result.err
+    rows = result.out.split("\n\n")[0].splitlines()
+    labels = ("Python", "torch", "transformers", "huggingface_hub", "MPS", "CPU", "Hub", "Database")
+    assert [r.split("  ")[0] for r in rows if r.split("  ")[0] in labels] == list(labels)
+    columns = {len(row) - len(row[len(row.split("  ")[0]) :].lstrip(" ")) for row in rows}
+    assert columns == {len("huggingface_hub") + 2}, rows
+
+
 def test_doctor_without_torch_works_and_says_so(cli: Any) -> None:
     code = (
         "import sys; sys.modules['torch'] = None\n"
@@ -63,7 +79,7 @@ def test_doctor_without_torch_works_and_says_so(cli: Any) -> None:
     assert set(report) == TOP_KEYS
     assert report["torch"] == {
         "installed": False, "version": None, "build": None,
-        "cuda_version": None, "hip_version": None, "arch_list": [],
+        "cuda_version": None, "hip_version": None, "arch_list": [], "cuda_available": False,
     }  # fmt: skip
     assert report["would_use"] == {"device": None, "dtype": None}
     assert report["advice"][0].startswith(
@@ -74,7 +90,7 @@ def test_doctor_without_torch_works_and_says_so(cli: Any) -> None:
         capture_output=True, text=True, timeout=60, check=False,
     )  # fmt: skip
     assert text.returncode == 0, text.stderr
-    assert "torch         not installed: `tracker try` cannot run models" in text.stdout
+    assert "torch            not installed: `tracker try` cannot run models" in text.stdout
 
 
 def test_try_without_torch_is_a_clear_error(tmp_path: Any) -> None:

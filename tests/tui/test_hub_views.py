@@ -88,7 +88,7 @@ async def test_leaderboard_drill_down(make_app, demo_db):
         assert [r["rank"] for r in board.rows] == list(range(1, len(values) + 1))
         assert all(r["source"] for r in board.rows)  # provenance on every row
         first_metric = board.metric_type
-        if len(board.metrics) > 1:
+        if len(board.boards) > 1:
             await pilot.press("m")
             await wait_for(pilot, lambda: board.metric_type != first_metric)
         await pilot.press("enter")

@@ -6,6 +6,7 @@ import json
 from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 
+import bibtexparser
 import pytest
 
 from tests.tui.conftest import SIZE, wait_for
@@ -233,10 +234,11 @@ async def test_bibtex_id_and_browser(make_app, demo_db, monkeypatch):
         screen = await open_papers(pilot, app)
         await select(pilot, screen, "1706.03762")
         await pilot.press("b")
-        assert app.clipboard.startswith(
-            "@misc{vaswani2017attention,\n  title = {Attention Is All You Need},"
-        )
-        assert "eprint = {1706.03762}" in app.clipboard
+        # The same entry as `tracker export`: one BibTeX writer for both.
+        entry = bibtexparser.parse_string(app.clipboard).entries[0]
+        assert entry.key == "vaswani2017attention"
+        assert entry["title"] == "Attention Is All You Need"
+        assert (entry["eprint"], entry["archivePrefix"]) == ("1706.03762", "arXiv")
         await pilot.press("y")
         assert app.clipboard == "1706.03762"
         await pilot.press("o")
@@ -305,8 +307,8 @@ def test_dates_in_filters_are_days():
 
 def test_the_sqlite3_first_page_equals_the_engine_one(env, demo_db):
     """The page painted before SQLAlchemy loads is the one fetch_papers returns."""
-    from tracker.tui.data import PaperFilters, fetch_papers
-    from tracker.tui.paper_list import newest_page, sqlite_file
+    from tracker.db.paper_list import newest_page, sqlite_file
+    from tracker.db.paper_pages import PaperFilters, fetch_papers
 
     _many_papers(demo_db, 120)  # more than a page, on top of the demo papers
     engine = open_database(demo_db)
@@ -348,7 +350,7 @@ async def test_a_newer_key_interrupts_a_stale_search(make_app, demo_db, monkeypa
     """A search still running when the next key comes is stopped, not waited for."""
     from sqlalchemy import text
 
-    import tracker.tui.data as data
+    import tracker.db.paper_pages as data
 
     real = data.fetch_papers
 

@@ -9,8 +9,8 @@ from textual.widgets import Select
 
 from tests.tui.conftest import SIZE, wait_for
 from tracker.db.engine import open_database, read_connection
+from tracker.db.paper_pages import PaperFilters, count_papers, fetch_papers
 from tracker.follow.hot import hot_search
-from tracker.tui.data import PaperFilters, count_papers, fetch_papers
 from tracker.tui.screens.filters import PaperFiltersScreen
 from tracker.tui.screens.papers import PapersScreen
 

@@ -19,9 +19,10 @@ from tracker.output import emit_json, info
 )
 @pass_app
 def demo(app: AppContext, no_tui: bool, as_json: bool) -> None:
-    """Load the demo papers (no network needed) into data/demo.db and open them.
+    """Load the demo papers (no network needed) into demo.db and open them.
 
-    The demo database is separate from yours ([database] demo_url).
+    The demo database is separate from yours ([database] demo_url, in the user data
+    directory by default).
     """
     from tracker.demo import load_demo
 

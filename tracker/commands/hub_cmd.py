@@ -5,15 +5,13 @@ from __future__ import annotations
 from typing import Any
 
 import click
-from sqlalchemy import select
 
 from tracker.cli import AppContext, pass_app
 from tracker.db.engine import read_connection
+from tracker.db.sorts import MODEL_SORTS
 from tracker.errors import NotFoundError, UsageError
 from tracker.output import emit_json, info, table
 from tracker.tasks_catalog import MODALITIES
-
-MODEL_SORTS = ("downloads", "likes", "trending", "params", "date")
 
 
 def human_count(value: int | None) -> str:
@@ -28,25 +26,27 @@ def human_count(value: int | None) -> str:
 
 
 def _require_paper(app: AppContext, raw_id: str) -> None:
-    """--paper names a paper we know (a stub counts: models may link to it)."""
-    from tracker.db.models import Paper
-    from tracker.ids import parse_arxiv_id
+    """--paper names a paper we hold (a stub is not one: tracker.db.paper_rule)."""
+    from tracker.db.queries import paper_id_for
 
-    arxiv_id, _ = parse_arxiv_id(raw_id)
-    papers = Paper.__table__
     with read_connection(app.engine()) as conn:
-        found = conn.execute(select(papers.c.id).where(papers.c.arxiv_id == arxiv_id)).first()
-    if found is None:
-        raise NotFoundError(
-            f"paper {arxiv_id} is not in the database.",
-            hint=f"Run `tracker models --paper {arxiv_id} --refresh` to look it up on the Hub.",
-        )
+        try:
+            paper_id_for(conn, raw_id)
+        except NotFoundError as missing:
+            raise NotFoundError(
+                missing.message,
+                hint=f"Run `tracker models --paper {raw_id} --refresh` to look it up on the Hub.",
+            ) from None
 
 
 @click.command()
 @click.option("--paper", "paper", metavar="ID", help="Only models linked to this paper (arXiv id).")
 @click.option("--task", metavar="T", help="Only models for this task, e.g. text-classification.")
-@click.option("--dataset", metavar="D", help="Only models trained or evaluated on this dataset.")
+@click.option(
+    "--dataset",
+    metavar="D",
+    help="Only models trained or evaluated on this dataset (id or name, any case).",
+)
 @click.option("--library", metavar="L", help="Only models of this library, e.g. transformers.")
 @click.option("--sort", type=click.Choice(MODEL_SORTS), default="downloads", show_default=True)
 @click.option("--limit", type=click.IntRange(1, 100_000), default=50, show_default=True)
@@ -80,32 +80,13 @@ def models(
     memory of the device a trial would use ([trial] device and dtype); models of unknown
     size are left out.
     """
-    from tracker.db.hub_queries import list_models
+    from tracker.db.model_queries import list_models
 
     if refresh:
-        if not paper:
-            raise UsageError(
-                "--refresh needs --paper ID.",
-                hint="`tracker sync` refreshes the models of every paper.",
-            )
-        from tracker.hub_sync import refresh_paper
-
-        done = refresh_paper(app.engine(), app.config, paper, force=True)
-        info(
-            f"hub: {done['models']} models for {done['arxiv_id']} "
-            f"({done['new_models']} new, {done['cards_read']} cards read, "
-            f"{done['requests']} Hub requests)"
-        )
+        _refresh(app, paper)
     elif paper:
         _require_paper(app, paper)
-    max_parameters = None
-    if fits:
-        from tracker.trial.checks import fit_budget
-
-        budget = fit_budget(app.config.trial.device, app.config.trial.dtype)
-        limit_known = budget.max_parameters
-        max_parameters = 2**62 if limit_known is None else limit_known
-        info(budget.summary() + "; models of unknown size are left out.")
+    max_parameters = _fit_limit(app) if fits else None
     with read_connection(app.engine()) as conn:
         rows = list_models(
             conn,
@@ -119,11 +100,40 @@ def models(
         )
     if as_json:
         emit_json(rows)
-        return
-    if not rows:
+    elif not rows:
         hint = f" Try `tracker models --paper {paper} --refresh`." if paper else ""
         info("No models match." + hint)
-        return
+    else:
+        _print_models(rows)
+
+
+def _refresh(app: AppContext, paper: str | None) -> None:
+    """--refresh: look the paper's models up on the Hub first."""
+    if not paper:
+        raise UsageError(
+            "--refresh needs --paper ID.",
+            hint="`tracker sync` refreshes the models of every paper.",
+        )
+    from tracker.sync.hub_pass import refresh_paper
+
+    done = refresh_paper(app.engine(), app.config, paper, force=True)
+    info(
+        f"hub: {done['models']} models for {done['arxiv_id']} "
+        f"({done['new_models']} new, {done['cards_read']} cards read, "
+        f"{done['requests']} Hub requests)"
+    )
+
+
+def _fit_limit(app: AppContext) -> int:
+    """--fits: the most parameters this machine's trial device holds."""
+    from tracker.trial.checks import fit_budget
+
+    budget = fit_budget(app.config.trial.device, app.config.trial.dtype)
+    info(budget.summary() + "; models of unknown size are left out.")
+    return 2**62 if budget.max_parameters is None else budget.max_parameters
+
+
+def _print_models(rows: list[dict[str, Any]]) -> None:
     table(
         [
             (
@@ -228,11 +238,12 @@ def leaderboard(
 ) -> None:
     """Results for TASK ranked by value, one board per dataset, split and metric.
 
-    Lower is better for loss, error, perplexity, WER and CER-style metrics. Rows come
-    from model cards (model-index) and the Papers with Code archive; a result both
-    hold is shown once, with both sources.
+    Lower is better for loss, error, perplexity, WER, FID and CER-style metrics; a
+    metric whose name says neither is ranked higher-is-better and marked "(guessed)".
+    Rows come from model cards (model-index) and the Papers with Code archive; a
+    result both hold is shown once, with both sources.
     """
-    from tracker.db.hub_queries import leaderboard as ranked
+    from tracker.db.leaderboards import leaderboard as ranked
     from tracker.db.measurements import attach_measurements
 
     with read_connection(app.engine()) as conn:
@@ -247,6 +258,13 @@ def leaderboard(
             + (" Try without --dataset or --metric." if dataset or metric else "")
         )
         return
+    _print_boards(rows)
+
+
+def _print_boards(rows: list[dict[str, Any]]) -> None:
+    """One table per board, under a header that says which way it ranks."""
+    from tracker.db.metrics import direction_label
+
     board: tuple[Any, ...] | None = None
     batch: list[tuple[Any, ...]] = []
     for row in rows:
@@ -256,7 +274,7 @@ def leaderboard(
             batch = []
             board = key
             where = ", ".join(x for x in (row["config"], row["split"]) if x)
-            better = "lower is better" if row["lower_is_better"] else "higher is better"
+            better = direction_label(row["direction"], row["direction_guessed"])
             click.echo(
                 click.style(
                     f"{row['dataset_name']}{f' ({where})' if where else ''} · {row['metric_name']} ({better})",

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import click
 
 from tracker.cli import AppContext, parse_date, pass_app
@@ -103,14 +105,14 @@ def show(app: AppContext, paper_id: str, as_json: bool) -> None:
     _print_paper(paper)
 
 
-def _claimed(result: dict) -> object:
+def _claimed(result: dict[str, Any]) -> object:
     """The value, and beside it what `tracker verify` measured here (when it did)."""
     if "measured" not in result:
         return result["value"]
     return f"claimed {result['value']} · {result['measured']['text']}"
 
 
-def _print_paper(p: dict) -> None:
+def _print_paper(p: dict[str, Any]) -> None:
     echo = click.echo
     echo(click.style(p["title"], bold=True))
     echo(", ".join(p["authors"]))

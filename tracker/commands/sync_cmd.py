@@ -10,8 +10,9 @@ from tracker.cli import AppContext, configure_logging, parse_date, pass_app
 from tracker.output import emit_json, info
 
 
-class _Progress:
-    """A one-line progress display on stderr, only when stderr is a terminal."""
+class ProgressLine:
+    """A one-line progress display on stderr, only when stderr is a terminal: the
+    tracker.progress.SourceProgress that `tracker sync` hands to run_sync."""
 
     def __init__(self, enabled: bool) -> None:
         self.enabled = enabled
@@ -67,7 +68,7 @@ def sync(
     configure_logging(max(verbose, app.verbose), quiet=quiet)
     since_date = parse_date(since, "--since")
     engine = app.engine()
-    progress = _Progress(sys.stderr.isatty() and not quiet and not as_json)
+    progress = ProgressLine(sys.stderr.isatty() and not quiet and not as_json)
     chosen = tuple(s for s in (sources or SOURCES) if s in SOURCES)
     try:
         report = run_sync(

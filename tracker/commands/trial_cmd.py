@@ -37,15 +37,6 @@ def _catalog(app: AppContext, model: str) -> dict[str, Any] | None:
         return catalog_record(conn, model)
 
 
-def _quiet_transformers(verbose: int) -> None:
-    if verbose:
-        return
-    from transformers.utils import logging as hf_logging
-
-    hf_logging.set_verbosity_error()
-    hf_logging.disable_progress_bar()
-
-
 def _example(task: str) -> str:
     examples = {
         "question-answering": '"Who wrote it? ||| The paper was written by Ada."',
@@ -132,7 +123,10 @@ def try_(
     info(plan.preflight.summary())
     checks.enforce_fit(plan.preflight, yes=yes)
     parsed = _parsed_inputs(plan, model, raw_inputs)
-    _quiet_transformers(app.verbose)
+    if not app.verbose:
+        from tracker.trial.runner import quiet_transformers
+
+        quiet_transformers()
     result, loaded, trial_id = _run(app, plan, parsed, batch_size)
     info(_timing(plan, loaded, result, len(parsed), batch_size, trial_id))
     if as_json:
@@ -249,70 +243,30 @@ def doctor(app: AppContext, as_json: bool) -> None:
 
 
 def _database_info(app: AppContext) -> dict[str, Any]:
-    from sqlalchemy import func, select
-
     from tracker.db.engine import read_connection
-    from tracker.db.models import Model, Paper, Trial
+    from tracker.db.queries import counts, trial_count
 
     url = app.config.database_url
     engine = _existing_engine(app)
     if engine is None:
         return {"url": url, "exists": False}
-    counts: dict[str, Any] = {"url": url, "exists": True}
     with read_connection(engine) as conn:
-        for name, model in (("papers", Paper), ("models", Model), ("trials", Trial)):
-            counts[name] = conn.execute(select(func.count()).select_from(model.__table__)).scalar()
-    return counts
+        found = counts(conn)  # papers: never stubs (tracker.db.paper_rule)
+        trials = trial_count(conn)
+    return {
+        "url": url,
+        "exists": True,
+        "papers": found["papers"],
+        "models": found["models"],
+        "trials": trials,
+    }
 
 
-def _size(n: int | None) -> str:
-    from tracker.trial.checks import gib
+def _print_report(report: dict[str, Any]) -> None:
+    from tracker.trial.doctor import report_lines
 
-    return gib(n)
-
-
-def _print_report(r: dict[str, Any]) -> None:
-    echo = click.echo
-    t = r["torch"]
-    echo(f"Python        {r['python']['version']} ({r['python']['executable']})")
-    if t["installed"]:
-        echo(f"torch         {t['version']} ({t['build']} build)")
-    else:
-        echo("torch         not installed: `tracker try` cannot run models")
-    for name in ("transformers", "huggingface_hub"):
-        echo(f"{name:<13} {r[name]['version'] or 'not installed'}")
-    if not r["gpus"]:
-        echo("GPUs          none seen")
-    for g in r["gpus"]:
-        echo(
-            f"GPU {g['index']}         {g['name']}, compute capability {g['compute_capability']}, "
-            f"{_size(g['free_memory_bytes'])} free of {_size(g['total_memory_bytes'])}, "
-            f"bf16 {'yes' if g.get('bf16') else 'no'}, kernels in this build: "
-            f"{'yes' if g.get('supported_by_build') else 'no'}"
-        )
-    echo(f"MPS           {'available' if r['mps']['available'] else 'no'}")
-    c = r["cpu"]
-    echo(
-        f"CPU           {c['cores']} cores, RAM {_size(c['ram_available_bytes'])} available "
-        f"of {_size(c['ram_total_bytes'])}"
-    )
-    h = r["hf_cache"]
-    echo(f"HF cache      {h['path']} ({_size(h['size_bytes'])}, {h['repos']} repos)")
-    echo(
-        f"Hub           {r['hub']['endpoint']}, token "
-        f"{'configured' if r['hub']['token_configured'] else 'not configured'}"
-    )
-    d = r["database"]
-    if d.get("exists"):
-        echo(
-            f"Database      {d['url']}: {d['papers']} papers, {d['models']} models, "
-            f"{d['trials']} trials"
-        )
-    else:
-        echo(f"Database      {d.get('url')}: not created yet")
-    echo("")
-    for tip in r["advice"]:
-        echo(f"- {tip}")
+    for line in report_lines(report):
+        click.echo(line)
 
 
 @click.command()

@@ -92,7 +92,7 @@ class Progress:
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON document on stdout.")
 @click.option("--yes", "-y", is_flag=True, help="Run even when the pre-flight says it won't fit.")
 @pass_app
-def verify(app: AppContext, model: str, result_id: int | None, **options: Any) -> None:
+def verify(app: AppContext, /, model: str, result_id: int | None, **options: Any) -> None:
     """Measure MODEL on a benchmark and put the measurement beside its claimed value.
 
     The claim comes from the model's stored results (--result ID, or the only one);
@@ -265,12 +265,10 @@ def _run(app: AppContext, plan: Any, batch_size: int) -> tuple[Any, int, int | N
 
 
 def _quiet_transformers(verbose: int) -> None:
-    if verbose:
-        return
-    from transformers.utils import logging as hf_logging
+    if not verbose:
+        from tracker.trial.runner import quiet_transformers
 
-    hf_logging.set_verbosity_error()
-    hf_logging.disable_progress_bar()
+        quiet_transformers()
 
 
 def _store(

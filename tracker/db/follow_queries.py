@@ -17,8 +17,9 @@ from typing import Any
 from sqlalchemy import func, or_, select
 from sqlalchemy.engine import Connection
 
-from tracker.db.papers import chunks
-from tracker.db.tables import CL, MD, PC, PM, PT, PU, M, P, R
+from tracker.db.bulk import chunks
+from tracker.db.dataset_filter import on_datasets
+from tracker.db.tables import CL, IS_PAPER, MD, PC, PM, PT, PU, M, P, R
 
 
 def max_ids(conn: Connection) -> dict[str, int]:
@@ -61,7 +62,7 @@ def new_papers(
         P.c.primary_category,
         P.c.published,
         P.c.upvotes,
-    ).where(P.c.is_stub.is_(False))
+    ).where(IS_PAPER)
     if after_id is not None:
         query = query.where(P.c.id > after_id)
     if since is not None:
@@ -115,7 +116,7 @@ def starred_facts(conn: Connection) -> dict[str, dict[str, Any]]:
     rows = conn.execute(
         select(P.c.id, P.c.arxiv_id, P.c.title, P.c.version)
         .join(PU, PU.c.paper_id == P.c.id)
-        .where(PU.c.starred.is_(True), P.c.is_stub.is_(False))
+        .where(PU.c.starred.is_(True), IS_PAPER)
         .order_by(P.c.arxiv_id)
     ).all()
     by_id = {
@@ -187,14 +188,14 @@ def board_results(
     conn: Connection, tasks: Iterable[str], datasets: Iterable[str]
 ) -> list[dict[str, Any]]:
     """Every scored result of the followed tasks and datasets."""
-    tasks, datasets = list(tasks), [d.lower() for d in datasets]
+    tasks, datasets = list(tasks), list(datasets)
     if not tasks and not datasets:
         return []
     conditions = []
     if tasks:
         conditions.append(R.c.task_id.in_(tasks))
     if datasets:
-        conditions.append(func.lower(R.c.dataset_id).in_(datasets))
+        conditions.append(on_datasets(datasets))
     query = select(R).where(R.c.value.is_not(None), or_(*conditions)).order_by(R.c.id)
     return [result_dict(r) for r in conn.execute(query)]
 
@@ -280,12 +281,10 @@ def paper_texts(
     cols = (P.c.id, P.c.arxiv_id, P.c.title, P.c.abstract, P.c.published)
     rows = {
         r[0]: tuple(r)
-        for r in conn.execute(
-            select(*cols).where(P.c.is_stub.is_(False)).order_by(P.c.id.desc()).limit(newest)
-        )
+        for r in conn.execute(select(*cols).where(IS_PAPER).order_by(P.c.id.desc()).limit(newest))
     }
     missing = [pid for pid in include if pid not in rows]
     for part in chunks(missing):
-        for r in conn.execute(select(*cols).where(P.c.id.in_(part), P.c.is_stub.is_(False))):
+        for r in conn.execute(select(*cols).where(P.c.id.in_(part), IS_PAPER)):
             rows[r[0]] = tuple(r)
     return [rows[k] for k in sorted(rows)]

@@ -26,7 +26,10 @@ from sqlalchemy import (
 from sqlalchemy.engine import Connection, Engine
 
 from tracker.db.engine import write_transaction
-from tracker.db.models import Model, Result, Trial
+from tracker.db.models import Trial
+from tracker.db.tables import M as MODELS
+from tracker.db.tables import R as RESULTS
+from tracker.db.tables import table_of
 
 SOURCE = "this-machine"
 
@@ -75,8 +78,8 @@ def record_verification(
     Returns (trial id, measurement id or None)."""
     now = datetime.now(UTC)
     with write_transaction(engine) as conn:
-        result = conn.execute(insert(Trial.__table__).values(**trial, created_at=now))
-        trial_id = int(result.inserted_primary_key[0])
+        result = conn.execute(insert(table_of(Trial)).values(**trial, created_at=now))
+        trial_id = _new_id(result)
         if measurement is None:
             return trial_id, None
         values = {k: measurement[k] for k in COLUMNS if k in measurement}
@@ -84,7 +87,12 @@ def record_verification(
             source=SOURCE, trial_id=trial_id, created_at=measurement.get("created_at", now)
         )
         row = conn.execute(insert(MEASUREMENTS).values(**values))
-        return trial_id, int(row.inserted_primary_key[0])
+        return trial_id, _new_id(row)
+
+
+def _new_id(result: Any) -> int:
+    key = result.inserted_primary_key
+    return int(key[0]) if key else 0
 
 
 def _iso(value: Any) -> Any:
@@ -108,7 +116,7 @@ def list_measurements(
 
 def model_claims(conn: Connection, repo_id: str) -> list[dict[str, Any]]:
     """The claimed results stored for a model (any source), with ids, in a stable order."""
-    r, mo = Result.__table__, Model.__table__
+    r, mo = RESULTS, MODELS
     query = (
         select(r)
         .outerjoin(mo, mo.c.id == r.c.model_id)
@@ -122,7 +130,7 @@ def model_claims(conn: Connection, repo_id: str) -> list[dict[str, Any]]:
 
 
 def claim_by_id(conn: Connection, result_id: int) -> dict[str, Any] | None:
-    r, mo = Result.__table__, Model.__table__
+    r, mo = RESULTS, MODELS
     query = (
         select(r, mo.c.repo_id).outerjoin(mo, mo.c.id == r.c.model_id).where(r.c.id == result_id)
     )
@@ -149,7 +157,7 @@ def _measured_keys(conn: Connection) -> list[tuple[tuple[str, str, str], str, di
 
     A measurement made against a stored claim takes the claim's key, so it shows beside
     that claim even when the user named the dataset differently."""
-    m, r = MEASUREMENTS, Result.__table__
+    m, r = MEASUREMENTS, RESULTS
     query = (
         select(m, r.c.model_name.label("claim_model"), r.c.dataset_id.label("claim_dataset"),
                r.c.dataset_split.label("claim_split"), r.c.metric_type.label("claim_metric"))
@@ -197,7 +205,7 @@ def find_claim_id(
     conn: Connection, model: str, *, task: str, dataset: str, config: str, split: str, metric: str
 ) -> int | None:
     """The id of the stored result with this identity (as a leaderboard row names it)."""
-    r = Result.__table__
+    r = RESULTS
     query = select(r.c.id).where(
         r.c.model_name == model,
         r.c.task_id == task,

@@ -22,15 +22,16 @@ from tracker.db import fulltext
 from tracker.db.bulk import chunks, db_datetime, first_new_id, ids_by_key, insert_rows
 from tracker.db.index_state import finish_stale_index
 from tracker.db.models import Author, CodeLink, Paper, PaperAuthor, PaperCategory
+from tracker.db.tables import table_of
 from tracker.records import PaperRecord
 
 log = logging.getLogger(__name__)
 
-PAPERS: Table = Paper.__table__  # type: ignore[assignment]
-AUTHORS: Table = Author.__table__  # type: ignore[assignment]
-PAPER_AUTHORS: Table = PaperAuthor.__table__  # type: ignore[assignment]
-PAPER_CATEGORIES: Table = PaperCategory.__table__  # type: ignore[assignment]
-CODE_LINKS: Table = CodeLink.__table__  # type: ignore[assignment]
+PAPERS: Table = table_of(Paper)
+AUTHORS: Table = table_of(Author)
+PAPER_AUTHORS: Table = table_of(PaperAuthor)
+PAPER_CATEGORIES: Table = table_of(PaperCategory)
+CODE_LINKS: Table = table_of(CodeLink)
 
 
 @dataclass
@@ -97,10 +98,10 @@ def _is_newer(record: PaperRecord, stored: Any) -> bool:
     if stored.is_stub:
         return True
     if record.version != stored.version:
-        return record.version > stored.version
+        return bool(record.version > stored.version)
     if record.updated and stored.updated and record.updated < stored.updated:
         return False
-    return (
+    return bool(
         record.title != stored.title
         or record.abstract != stored.abstract
         or display_authors(record.authors) != stored.authors
@@ -148,57 +149,85 @@ def upsert_papers(
     by_id = {r.arxiv_id: r for r in records}
     if not by_id:
         return result
-    stored: dict[str, Any] = {}
-    cols = PAPERS.c
-    for part in chunks(list(by_id)):
-        for row in conn.execute(_STORED, {"ids": list(part)}):
-            stored[row.arxiv_id] = row
-
+    stored = _stored_rows(conn, list(by_id))
     fresh = [r for aid, r in by_id.items() if aid not in stored]
     changed = [r for aid, r in by_id.items() if aid in stored and _is_newer(r, stored[aid])]
     result.unchanged = len(by_id) - len(fresh) - len(changed)
-
     if fresh:
-        stamp = db_datetime(conn, now)
-        rows = [
-            (
-                r.arxiv_id,
-                r.version,
-                r.title,
-                r.abstract,
-                display_authors(r.authors),
-                r.primary_category,
-                db_datetime(conn, r.published),
-                db_datetime(conn, r.updated),
-                r.comment,
-                r.journal_ref,
-                r.doi,
-                r.withdrawn,
-                0,
-                False,
-                stamp,
-                stamp,
-            )
-            for r in fresh
-        ]
-        fresh_ids = [r.arxiv_id for r in fresh]
-        first_id = first_new_id(conn, PAPERS)
-        if first_id is None:
-            insert_rows(conn, PAPERS, _INSERT_COLUMNS, rows)
-            result.ids.update(ids_by_key(conn, PAPERS, "arxiv_id", fresh_ids))
-        else:
-            ids = range(first_id, first_id + len(rows))
-            insert_rows(
-                conn,
-                PAPERS,
-                ("id", *_INSERT_COLUMNS),
-                [(pid, *row) for pid, row in zip(ids, rows, strict=True)],
-            )
-            result.ids.update(zip(fresh_ids, ids, strict=True))
-        result.new = len(fresh)
-        result.new_ids = fresh_ids
+        _insert_fresh(conn, fresh, now, result)
+    if changed:
+        _update_changed(conn, changed, stored, now, index, result)
+    for aid, row in stored.items():
+        result.ids[aid] = row.id
+    touched = fresh + changed
+    if touched:
+        _write_dependents(conn, touched, result.ids, replace=bool(changed), index=index)
+    return result
 
-    if changed and index:
+
+def _stored_rows(conn: Connection, arxiv_ids: list[str]) -> dict[str, Any]:
+    """arxiv_id -> the stored row (the columns _is_newer compares), for those stored."""
+    stored: dict[str, Any] = {}
+    for part in chunks(arxiv_ids):
+        for row in conn.execute(_STORED, {"ids": list(part)}):
+            stored[row.arxiv_id] = row
+    return stored
+
+
+def _insert_fresh(
+    conn: Connection, fresh: list[PaperRecord], now: datetime, result: UpsertResult
+) -> None:
+    """Insert papers never stored; their new ids go into result.ids."""
+    stamp = db_datetime(conn, now)
+    rows = [
+        (
+            r.arxiv_id,
+            r.version,
+            r.title,
+            r.abstract,
+            display_authors(r.authors),
+            r.primary_category,
+            db_datetime(conn, r.published),
+            db_datetime(conn, r.updated),
+            r.comment,
+            r.journal_ref,
+            r.doi,
+            r.withdrawn,
+            0,
+            False,
+            stamp,
+            stamp,
+        )
+        for r in fresh
+    ]
+    fresh_ids = [r.arxiv_id for r in fresh]
+    first_id = first_new_id(conn, PAPERS)
+    if first_id is None:
+        insert_rows(conn, PAPERS, _INSERT_COLUMNS, rows)
+        result.ids.update(ids_by_key(conn, PAPERS, "arxiv_id", fresh_ids))
+    else:
+        ids = range(first_id, first_id + len(rows))
+        insert_rows(
+            conn,
+            PAPERS,
+            ("id", *_INSERT_COLUMNS),
+            [(pid, *row) for pid, row in zip(ids, rows, strict=True)],
+        )
+        result.ids.update(zip(fresh_ids, ids, strict=True))
+    result.new = len(fresh)
+    result.new_ids = fresh_ids
+
+
+def _update_changed(
+    conn: Connection,
+    changed: list[PaperRecord],
+    stored: dict[str, Any],
+    now: datetime,
+    index: bool,
+    result: UpsertResult,
+) -> None:
+    """Replace the stored text of changed papers (and take their old text out of the index)."""
+    if index:
         old_index = [
             (
                 stored[r.arxiv_id].id,
@@ -210,37 +239,36 @@ def upsert_papers(
             if not stored[r.arxiv_id].is_stub
         ]
         fulltext.unindex_rows(conn, old_index)
-    if changed:
-        rows = [_row(r, now) | {"pid": stored[r.arxiv_id].id} for r in changed]
-        conn.execute(
-            update(PAPERS)
-            .where(cols.id == bindparam("pid"))
-            .values({k: bindparam(k) for k in rows[0] if k not in ("pid", "arxiv_id")}),
-            rows,
-        )
-        result.updated = len(changed)
-        result.updated_ids = [r.arxiv_id for r in changed]
+    rows = [_row(r, now) | {"pid": stored[r.arxiv_id].id} for r in changed]
+    conn.execute(
+        update(PAPERS)
+        .where(PAPERS.c.id == bindparam("pid"))
+        .values({k: bindparam(k) for k in rows[0] if k not in ("pid", "arxiv_id")}),
+        rows,
+    )
+    result.updated = len(changed)
+    result.updated_ids = [r.arxiv_id for r in changed]
 
-    for aid, row in stored.items():
-        result.ids[aid] = row.id
 
-    touched = fresh + changed
-    if touched and index:
+def _write_dependents(
+    conn: Connection,
+    touched: list[PaperRecord],
+    ids: dict[str, int],
+    *,
+    replace: bool,
+    index: bool,
+) -> None:
+    """The index rows, authors, categories and code links of inserted or updated papers."""
+    if index:
         fulltext.index_rows(
             conn,
-            [
-                (result.ids[r.arxiv_id], r.title, r.abstract, display_authors(r.authors))
-                for r in touched
-            ],
+            [(ids[r.arxiv_id], r.title, r.abstract, display_authors(r.authors)) for r in touched],
         )
-    if touched:
-        _replace_authors(conn, touched, result.ids, replace=bool(changed))
-        _replace_categories(conn, touched, result.ids, replace=bool(changed))
-        add_code_links(
-            conn,
-            [(result.ids[r.arxiv_id], url, src) for r in touched for url, src in r.code_links],
-        )
-    return result
+    _replace_authors(conn, touched, ids, replace=replace)
+    _replace_categories(conn, touched, ids, replace=replace)
+    add_code_links(
+        conn, [(ids[r.arxiv_id], url, src) for r in touched for url, src in r.code_links]
+    )
 
 
 def _author_ids(conn: Connection, names: set[str]) -> dict[str, int]:

@@ -22,6 +22,7 @@ from sqlalchemy.sql.elements import TextClause
 
 from tracker.db import fulltext, relevance
 from tracker.db.bulk import chunks
+from tracker.db.paper_rule import is_paper_sql
 from tracker.db.papers import PAPERS as P
 from tracker.db.queries import iso
 from tracker.db.query_syntax import Query, parse
@@ -37,7 +38,7 @@ class SearchFilters:
     until: datetime | None = None
 
 
-_NO_FILTER = "p.is_stub = false"
+_NO_FILTER = is_paper_sql("p")
 
 
 def _filter_sql(filters: SearchFilters, params: dict[str, Any]) -> str:

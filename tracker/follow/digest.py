@@ -28,7 +28,7 @@ from tracker.config import Config
 from tracker.db import follow as store
 from tracker.db import follow_queries as q
 from tracker.db.engine import read_connection, write_transaction
-from tracker.db.hub_queries import lower_is_better
+from tracker.db.metrics import lower_is_better
 from tracker.db.queries import abs_url
 from tracker.db.search import SearchFilters, search_papers
 from tracker.follow.hot import hot_score

@@ -11,7 +11,6 @@ transformers load only inside embed_missing, when something is missing.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 
@@ -23,16 +22,15 @@ from tracker.db.engine import read_connection, write_transaction
 from tracker.db.follow import read_embeddings, write_embeddings
 from tracker.follow.corpus import Corpus, explained_item, labels, require_positives, unmarked_since
 from tracker.follow.textvec import train_linear
+from tracker.progress import EmbeddingProgress
 
 log = logging.getLogger(__name__)
 
 BATCH = 256  # papers embedded (and stored) per step
-# progress(papers embedded so far, papers to embed)
-Progress = Callable[[int, int], None]
 
 
 def embed_missing(
-    engine: Engine, config: Config, corpus: Corpus, progress: Progress | None = None
+    engine: Engine, config: Config, corpus: Corpus, progress: EmbeddingProgress | None = None
 ) -> dict[int, np.ndarray]:
     """paper id -> vector for every paper of the corpus, computing the missing ones."""
     model = config.recommend.embedding_model
@@ -73,7 +71,7 @@ def rank_semantic(
     *,
     limit: int,
     cutoff: datetime | None,
-    progress: Progress | None = None,
+    progress: EmbeddingProgress | None = None,
 ) -> list[dict[str, Any]]:
     y = labels(corpus, tag)
     require_positives(y, tag, {t for ts in corpus.marks.values() for t in ts})

@@ -21,7 +21,7 @@ import json
 import logging
 import os
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
@@ -37,24 +37,23 @@ from tracker.db.engine import bulk_write_transaction, checkpoint, write_transact
 from tracker.db.index_state import IMPORT_PREFIX, finish_stale_index, index_is_stale
 from tracker.db.models import SyncState
 from tracker.db.papers import insert_ignore, upsert_papers
+from tracker.db.tables import table_of
 from tracker.errors import UsageError
-from tracker.gcpause import collector_paused
 from tracker.ids import try_parse_arxiv_id
-from tracker.lock import SyncLock
-from tracker.prefetch import in_child_process
+from tracker.progress import ImportProgress
 from tracker.records import PaperRecord, clean_text, parse_utc
+from tracker.sync.gcpause import collector_paused
+from tracker.sync.lock import SyncLock
+from tracker.sync.prefetch import in_child_process
 
 log = logging.getLogger(__name__)
 
-STATE = SyncState.__table__
+STATE = table_of(SyncState)
 BATCH = 5000
 # More than the snapshot's lines hold on average (about 1.7 kB), so that a count of
 # lines guessed from a file's size is low; gzip shrinks them at least threefold.
 BYTES_PER_LINE = 2500
 MAX_REPORTED_ERRORS = 50
-
-# progress(bytes read, total bytes, papers stored)
-Progress = Callable[[int, int, int], None]
 
 
 @dataclass
@@ -283,7 +282,7 @@ def import_snapshot(
     path: Path,
     *,
     categories: tuple[str, ...] = (),
-    progress: Progress | None = None,
+    progress: ImportProgress | None = None,
     batch_size: int = BATCH,
     defer_index: bool | None = None,
 ) -> ImportReport:
@@ -327,7 +326,7 @@ def _store_batches(
     batch_size: int,
     index_stale: bool,
     report: ImportReport,
-    progress: Progress | None,
+    progress: ImportProgress | None,
 ) -> None:
     total = os.path.getsize(path)
     stored = 0

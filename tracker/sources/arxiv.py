@@ -7,7 +7,9 @@ What we add to arxiv.Client, and why:
   once); 4xx answers other than 408/429 are not retried;
 - a truncated body is a failed request, not a short page (lxml's recover mode
   would otherwise hand us half an entry);
-- arXiv's error feed (an entry titled "Error") becomes a SourceQueryError.
+- arXiv's error feed (an entry titled "Error") becomes a SourceQueryError;
+- the User-Agent names tracker, its version and a contact, as arXiv's API terms ask
+  (the package's default is shared by every program built on it).
 Pages come back as lists of PaperRecord; nothing here knows the database.
 """
 
@@ -23,6 +25,7 @@ from typing import Any
 import arxiv
 import requests
 
+from tracker import __version__
 from tracker.config import ArxivConfig
 from tracker.errors import SourceQueryError, SourceUnavailableError
 from tracker.records import PaperRecord
@@ -34,6 +37,25 @@ log = logging.getLogger(__name__)
 DEADLINE_FACTOR = 4
 MAX_RETRY_AFTER = 300.0
 IDS_PER_REQUEST = 100
+
+
+def project_url() -> str:
+    """The project's home page, from the installed package's metadata ("" if none)."""
+    from importlib import metadata
+
+    try:
+        urls = metadata.metadata("tracker").get_all("Project-URL") or []
+    except metadata.PackageNotFoundError:
+        return ""
+    return next((u.partition(",")[2].strip() for u in urls), "")
+
+
+def user_agent(contact: str) -> str:
+    """'tracker/0.1.0 (mailto:ada@example.org)'; with no contact, the project URL."""
+    contact = contact.strip() or project_url()
+    if "@" in contact and "://" not in contact and not contact.startswith("mailto:"):
+        contact = f"mailto:{contact}"
+    return f"tracker/{__version__} ({contact})" if contact else f"tracker/{__version__}"
 
 
 class TruncatedResponseError(requests.exceptions.ConnectionError):
@@ -95,12 +117,15 @@ def _error_summary(response: requests.Response | None) -> str:
     return match.group(1).decode("utf-8", "replace").strip() if match else ""
 
 
-class _Client(arxiv.Client):
+class _Client(arxiv.Client):  # type: ignore[misc]  # the arxiv package ships no types
+    _last_request_dt: datetime | None  # set by arxiv.Client
+
     def __init__(self, config: ArxivConfig, on_response: Callable[[requests.Response], None]):
         super().__init__(page_size=config.page_size, delay_seconds=config.delay_seconds)
         self.config = config
         self.query_url_format = config.api_url.rstrip("?") + "?{}"
         self._session = _Session(config.timeout_seconds, on_response)
+        self.user_agent = user_agent(config.contact)
         self.sleep: Callable[[float], None] = time.sleep
 
     def _parse_feed(self, url: str, first_page: bool = True, _try_index: int = 0) -> Any:
@@ -122,11 +147,11 @@ class _Client(arxiv.Client):
                         items_per_page=page.items_per_page,
                         start_index=page.start_index,
                     ),
-                    results=page.records,  # type: ignore[arg-type]
+                    results=page.records,
                     malformed=page.malformed,
                 )
             except arxiv.HTTPError as exc:
-                session: _Session = self._session  # type: ignore[assignment]
+                session: _Session = self._session
                 if 400 <= exc.status < 500 and exc.status not in (408, 429):
                     detail = _error_summary(session.last) or f"HTTP {exc.status}"
                     raise SourceQueryError(
@@ -156,7 +181,7 @@ class _Client(arxiv.Client):
             since = (datetime.now() - self._last_request_dt).total_seconds()
             if since < self.delay_seconds:
                 time.sleep(self.delay_seconds - since)
-        response = self._session.get(url, headers={"user-agent": arxiv._USER_AGENT})
+        response = self._session.get(url, headers={"User-Agent": self.user_agent})
         self._last_request_dt = datetime.now()
         if response.status_code != requests.codes.OK:
             raise arxiv.HTTPError(url, attempt, response.status_code)
@@ -164,7 +189,7 @@ class _Client(arxiv.Client):
         if page.malformed:
             log.warning("arXiv sent a feed that does not parse: %s", url)
         if not page.records and page.error is None and not first_page:
-            raise arxiv.UnexpectedEmptyPageError(url, attempt, page)  # type: ignore[arg-type]
+            raise arxiv.UnexpectedEmptyPageError(url, attempt, page)
         return page
 
 
@@ -206,7 +231,7 @@ class ArxivSource:
         page: list[PaperRecord] = []
         seen = 0
         for result in self.client.results(search):
-            record: PaperRecord = result  # type: ignore[assignment]
+            record: PaperRecord = result
             if record.updated is not None and record.updated < cutoff:
                 break
             page.append(record)
@@ -224,4 +249,4 @@ class ArxivSource:
         for start in range(0, len(arxiv_ids), IDS_PER_REQUEST):
             chunk = arxiv_ids[start : start + IDS_PER_REQUEST]
             search = arxiv.Search(id_list=chunk, max_results=len(chunk))
-            yield list(self.client.results(search))  # type: ignore[arg-type]
+            yield list(self.client.results(search))

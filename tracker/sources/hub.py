@@ -200,6 +200,7 @@ class HubSource:
             LOGGED_IN_CALLS if logged_in else ANONYMOUS_CALLS, sleep=self.sleep
         )
         self.requests = 0
+        self.next_page: str | None = None  # the listing walk's next link, after each page
         self._lock = threading.Lock()
 
     # --- requests -------------------------------------------------------------
@@ -283,18 +284,20 @@ class HubSource:
         limit: int = PAGE_SIZE,
         max_pages: int | None = None,
         skim: bool = False,
+        start: str | None = None,
     ) -> Iterator[list[ModelRecord]]:
         """Listing pages, newest first for sort; the caller stops when it has seen enough.
 
         skim=True reads a model that cites no paper only as far as a walk needs (its id
         and lastModified): most of a week's models cite none, and parsing is the cost.
+        start: a page's next link (self.next_page after a page) to resume a walk from.
         """
         params: list[tuple[str, str]] = [("sort", sort), ("limit", str(limit))]
         if filter:
             params.append(("filter", filter))
         params += [("expand", field) for field in LIST_EXPAND]
-        url: str | None = f"{self.endpoint}/api/models"
-        query: list[tuple[str, str]] | None = params
+        url: str | None = start or f"{self.endpoint}/api/models"
+        query: list[tuple[str, str]] | None = None if start else params
         pages = 0
         while url is not None:
             response = self._send(partial(self._get, url, query), "the models listing")
@@ -306,8 +309,9 @@ class HubSource:
                 )
             pages += 1
             parse = skim_record if skim else listing_record
-            yield [r for r in (parse(item) for item in items) if r is not None]
             url = response.links.get("next", {}).get("url")
+            self.next_page = url
+            yield [r for r in (parse(item) for item in items) if r is not None]
             query = None  # the next link carries its own query
             if max_pages is not None and pages >= max_pages:
                 return

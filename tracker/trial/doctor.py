@@ -35,6 +35,7 @@ def torch_report() -> dict[str, Any]:
             "cuda_version": None,
             "hip_version": None,
             "arch_list": [],
+            "cuda_available": False,
         }
     cuda_version = getattr(torch.version, "cuda", None)
     hip_version = getattr(torch.version, "hip", None)
@@ -45,6 +46,10 @@ def torch_report() -> dict[str, Any]:
         arch_list = list(torch.cuda.get_arch_list()) if (cuda_version or hip_version) else []
     except (RuntimeError, AssertionError):
         arch_list = []
+    try:
+        cuda_available = bool(torch.cuda.is_available())
+    except (RuntimeError, AssertionError):  # a broken driver: as torch itself would run
+        cuda_available = False
     return {
         "installed": True,
         "version": torch.__version__,
@@ -52,6 +57,7 @@ def torch_report() -> dict[str, Any]:
         "cuda_version": cuda_version,
         "hip_version": hip_version,
         "arch_list": arch_list,
+        "cuda_available": cuda_available,
     }
 
 
@@ -203,3 +209,65 @@ def machine_report(*, endpoint: str, database: dict[str, Any] | None = None) -> 
     report["would_use"] = would_use(torch_info, gpus, mps)
     report["advice"] = advice(report)
     return report
+
+
+def _gib(n: int | None) -> str:
+    from tracker.trial.checks import gib
+
+    return gib(n)
+
+
+def _rows(r: dict[str, Any]) -> list[tuple[str, str]]:
+    """(label, text) of each line of the report."""
+    t = r["torch"]
+    rows = [("Python", f"{r['python']['version']} ({r['python']['executable']})")]
+    if t["installed"]:
+        cuda = ", CUDA available" if t.get("cuda_available") else ""
+        rows.append(("torch", f"{t['version']} ({t['build']} build{cuda})"))
+    else:
+        rows.append(("torch", "not installed: `tracker try` cannot run models"))
+    rows += [
+        (name, r[name]["version"] or "not installed")
+        for name in ("transformers", "huggingface_hub")
+    ]
+    rows += [
+        (
+            f"GPU {g['index']}",
+            f"{g['name']}, compute capability {g['compute_capability']}, "
+            f"{_gib(g['free_memory_bytes'])} free of {_gib(g['total_memory_bytes'])}, "
+            f"bf16 {'yes' if g.get('bf16') else 'no'}, kernels in this build: "
+            f"{'yes' if g.get('supported_by_build') else 'no'}",
+        )
+        for g in r["gpus"]
+    ] or [("GPUs", "none seen")]
+    c, h, d = r["cpu"], r["hf_cache"], r["database"]
+    rows += [
+        ("MPS", "available" if r["mps"]["available"] else "no"),
+        (
+            "CPU",
+            f"{c['cores']} cores, RAM {_gib(c['ram_available_bytes'])} available of {_gib(c['ram_total_bytes'])}",
+        ),
+        ("HF cache", f"{h['path']} ({_gib(h['size_bytes'])}, {h['repos']} repos)"),
+        (
+            "Hub",
+            f"{r['hub']['endpoint']}, token {'configured' if r['hub']['token_configured'] else 'not configured'}",
+        ),
+    ]
+    if d.get("exists"):
+        rows.append(
+            (
+                "Database",
+                f"{d['url']}: {d['papers']} papers, {d['models']} models, {d['trials']} trials",
+            )
+        )
+    else:
+        rows.append(("Database", f"{d.get('url')}: not created yet"))
+    return rows
+
+
+def report_lines(report: dict[str, Any]) -> list[str]:
+    """The report for people: one aligned line per item, then the advice."""
+    rows = _rows(report)
+    width = max(len(label) for label, _ in rows) + 2
+    lines = [f"{label:<{width}}{text}" for label, text in rows]
+    return [*lines, "", *(f"- {tip}" for tip in report["advice"])]

@@ -23,7 +23,7 @@ def run_app(config: Config, url: str) -> None:
     """
     import gc
 
-    from tracker.tui.paper_list import NewestPage, sqlite_file
+    from tracker.db.paper_list import NewestPage, sqlite_file
 
     gc.disable()
     try:

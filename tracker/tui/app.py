@@ -16,15 +16,18 @@ from __future__ import annotations
 import gc
 from collections.abc import Callable, Iterable
 from functools import partial
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from textual import work
 from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
+from textual.notifications import SeverityLevel
 from textual.reactive import reactive
 from textual.screen import Screen
 from textual.worker import Worker, WorkerState
 
+from tracker.db.paper_list import NewestPage, Page, sqlite_file
 from tracker.errors import TrackerError
 from tracker.tui.messages import (
     DatabaseFailed,
@@ -33,31 +36,18 @@ from tracker.tui.messages import (
     SyncFinished,
     SyncProgressed,
 )
-from tracker.tui.paper_list import NewestPage, Page, sqlite_file
 from tracker.tui.screens.database import DatabaseProblemScreen, EmptyDatabaseScreen, StartScreen
 from tracker.tui.screens.papers import PapersScreen
 
 if TYPE_CHECKING:
-    from sqlalchemy.engine import Connection, Engine
-
     from tracker.config import Config
-    from tracker.tui.hub_data import ModelFilters
+    from tracker.db import Engine
+    from tracker.db.model_queries import ModelFilters
+    from tracker.db.paper_list import PaperFilters
     from tracker.tui.navigation import Links
-    from tracker.tui.paper_list import PaperFilters
     from tracker.tui.screens.dialogs import HelpSection
 
 _KEY_NAMES = {"slash": "/", "question_mark": "?", "escape": "esc", "enter": "enter"}
-
-
-def _any_papers(conn: Connection) -> int:
-    """1 when the database holds a paper, else 0 (a count would scan a million rows)."""
-    from sqlalchemy import select
-
-    from tracker.db.models import Paper
-
-    P = Paper.__table__
-    query = select(P.c.id).where(P.c.is_stub.is_(False)).limit(1)  # type: ignore[attr-defined]
-    return 0 if conn.execute(query).first() is None else 1
 
 
 def key_label(key: str) -> str:
@@ -185,11 +175,12 @@ class TrackerApp(App[None]):
     @work(thread=True, exclusive=True, exit_on_error=False, group="database")
     def open_db(self) -> None:
         from tracker.db.engine import open_database
+        from tracker.db.queries import has_papers
 
         try:
             engine = open_database(self.url, create=False)
             with engine.connect() as conn:
-                papers = _any_papers(conn)
+                papers = int(has_papers(conn))
         except TrackerError as exc:
             self.post_message(DatabaseFailed(exc.message, exc.hint))
             return
@@ -279,8 +270,10 @@ class TrackerApp(App[None]):
             **options,
             progress=lambda key, fetched: self.post_message(SyncProgressed(key, fetched)),
         )
+        from tracker.db.queries import has_papers
+
         with self.engine.connect() as conn:
-            papers = _any_papers(conn)
+            papers = int(has_papers(conn))
         self.post_message(SyncFinished(report, papers))
 
     def on_sync_progressed(self, message: SyncProgressed) -> None:
@@ -289,7 +282,7 @@ class TrackerApp(App[None]):
     def on_sync_finished(self, message: SyncFinished) -> None:
         report = message.report
         self.sub_title = self.where
-        severity = "warning" if report.errors else "information"
+        severity: SeverityLevel = "warning" if report.errors else "information"
         text = report.summary()
         if report.errors:
             text += "\n" + "\n".join(report.errors[:3])
@@ -299,8 +292,12 @@ class TrackerApp(App[None]):
         self.data_version += 1
 
     # --- actions shared by the views -------------------------------------------------
+    def open_url(self, url: str, *, new_tab: bool = True) -> None:
+        """Textual's open_url, but in a worker: a browser can take seconds to answer."""
+        self._open_in_browser(url)
+
     @work(thread=True, exclusive=True, exit_on_error=False, group="browser")
-    def open_url(self, url: str) -> None:
+    def _open_in_browser(self, url: str) -> None:
         import webbrowser  # here: it is not needed for the first paint
 
         if not webbrowser.open(url):
@@ -340,7 +337,7 @@ class TrackerApp(App[None]):
     def open_filters(
         self, filters: PaperFilters | ModelFilters, done: Callable[[Any], None]
     ) -> None:
-        from tracker.tui.paper_list import PaperFilters
+        from tracker.db.paper_list import PaperFilters
         from tracker.tui.screens.filters import ModelFiltersScreen, PaperFiltersScreen
 
         if isinstance(filters, PaperFilters):
@@ -369,6 +366,13 @@ class TrackerApp(App[None]):
         from tracker.tui.screens.confirm import ConfirmScreen
 
         self.push_screen(ConfirmScreen(title, question, yes=yes), done)
+
+    def choose_export_format(
+        self, what: str, directory: Path, done: Callable[[str | None], None]
+    ) -> None:
+        from tracker.tui.screens.export import ExportScreen
+
+        self.push_screen(ExportScreen(what, directory), done)
 
     def action_whats_new(self) -> None:
         from tracker.tui.screens.whats_new import WhatsNewScreen

@@ -7,9 +7,8 @@ from typing import TYPE_CHECKING, Any
 from textual.message import Message
 
 if TYPE_CHECKING:
-    from sqlalchemy.engine import Engine
-
-    from tracker.tui.paper_list import Page
+    from tracker.db import Engine
+    from tracker.db.paper_list import Page
 
 
 class FirstPageRead(Message):

@@ -8,17 +8,17 @@ import the screen they push when it is first wanted. A test checks the rule.
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol, cast, runtime_checkable
 
 from textual.screen import Screen
 from textual.worker import Worker, WorkerState
 
 if TYPE_CHECKING:
-    from sqlalchemy.engine import Engine
-
     from tracker.config import Config
-    from tracker.tui.hub_data import ModelFilters
-    from tracker.tui.paper_list import Page, PaperFilters
+    from tracker.db import Engine
+    from tracker.db.model_queries import ModelFilters
+    from tracker.db.paper_list import Page, PaperFilters
 
 Links = list[tuple[str, str]]  # (label, url)
 
@@ -33,7 +33,7 @@ class Navigator(Protocol):
 
     def worker_state_changed(self, worker: Worker[Any], state: WorkerState) -> None: ...
     def first_rows_shown(self) -> None: ...
-    def open_url(self, url: str) -> Any: ...
+    def open_url(self, url: str, *, new_tab: bool = True) -> None: ...
     def try_model(self, repo_id: str, task: str) -> None: ...
     def verify_claim(self, repo_id: str, claim: Any) -> None: ...
     def open_paper(self, arxiv_id: str) -> None: ...
@@ -49,6 +49,9 @@ class Navigator(Protocol):
     def edit_note(self, title: str, note: str, done: Callable[[str | None], None]) -> None: ...
     def confirm(
         self, title: str, question: str, yes: str, done: Callable[[bool | None], None]
+    ) -> None: ...
+    def choose_export_format(
+        self, what: str, directory: Path, done: Callable[[str | None], None]
     ) -> None: ...
 
 

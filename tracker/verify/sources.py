@@ -303,6 +303,7 @@ def _dataset_info(repo: str, revision: str | None, endpoint: str) -> Any:
     from tracker.trial.resolve import _hub_errors
 
     page = f"{endpoint.rstrip('/')}/datasets/{repo}"
+    unreachable: tuple[type[BaseException], ...] = (HfHubHTTPError, *_hub_errors())
     try:
         return HfApi(endpoint=endpoint).dataset_info(repo, revision=revision)
     except GatedRepoError as exc:
@@ -317,7 +318,7 @@ def _dataset_info(repo: str, revision: str | None, endpoint: str) -> Any:
             f"dataset {repo} is private or does not exist on {endpoint}.",
             hint="Check the id, or pass --dataset ./folder for local files.",
         ) from exc
-    except (HfHubHTTPError, *_hub_errors()) as exc:
+    except unreachable as exc:
         raise SourceUnavailableError(
             f"the Hub at {endpoint} could not describe dataset {repo}: {exc}".splitlines()[0],
             hint="Check the network, or set HF_HUB_OFFLINE=1 and pass a local folder.",

@@ -11,8 +11,8 @@ from textual.containers import Grid, Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Checkbox, Input, Label, Select
 
-from tracker.tui.data import SORT_LABELS, SORTS, PaperFilters
-from tracker.tui.hub_data import MODEL_SORTS, ModelFilters
+from tracker.db.model_queries import MODEL_SORTS, ModelFilters
+from tracker.db.paper_pages import SORT_LABELS, SORTS, PaperFilters
 
 _TEXT = ("category", "task", "dataset", "tag")
 _FLAGS = (

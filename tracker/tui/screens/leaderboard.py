@@ -1,4 +1,6 @@
-"""A leaderboard: ranked results for one task, dataset and metric, with provenance."""
+"""A leaderboard: ranked results for one task and dataset, one board (config, split,
+metric) at a time, with provenance. The rows are `tracker leaderboard`'s
+(tracker.db.leaderboards): the same merge of sources, the same ranks and direction."""
 
 from __future__ import annotations
 
@@ -11,34 +13,36 @@ from textual.binding import Binding
 from textual.message import Message
 from textual.widgets import DataTable, Footer, Header, Static
 
+from tracker.db.leaderboards import Board, boards, leaderboard
 from tracker.db.measurements import attach_measurements
+from tracker.db.metrics import direction_label
+from tracker.errors import NotFoundError
 from tracker.tui.formatting import metric
-from tracker.tui.hub_data import leaderboard, leaderboard_metrics
 from tracker.tui.navigation import TrackerScreen
 
 
 class LeaderboardScreen(TrackerScreen):
     BINDINGS = [
         Binding("escape", "app.pop_screen", "Back"),
-        Binding("m", "next_metric", "Next metric"),
+        Binding("m", "next_metric", "Next board"),
         Binding("p", "open_paper", "Paper"),
         Binding("enter", "open_model", "Model", show=False),
         Binding("v", "verify", "Verify here"),
     ]
 
     class Loaded(Message):
-        def __init__(self, metrics: list[str], metric: str, rows: list[dict[str, Any]]) -> None:
+        def __init__(self, boards: list[Board], index: int) -> None:
             super().__init__()
-            self.metrics = metrics
-            self.metric = metric
-            self.rows = rows
+            self.boards = boards
+            self.index = index
 
     def __init__(self, task_id: str, dataset_id: str, metric_type: str | None = None) -> None:
         super().__init__()
         self.task_id = task_id
         self.dataset_id = dataset_id
         self.metric_type = metric_type
-        self.metrics: list[str] = []
+        self.boards: list[Board] = []
+        self.board_index = 0
         self.rows: list[dict[str, Any]] = []
 
     def compose(self) -> ComposeResult:
@@ -46,7 +50,7 @@ class LeaderboardScreen(TrackerScreen):
         yield Static(id="board-title")
         yield DataTable(id="board-table", cursor_type="row", zebra_stripes=True)
         yield Static(
-            "enter: model · p: paper · v: verify here · m: next metric · esc: back", id="board-hint"
+            "enter: model · p: paper · v: verify here · m: next board · esc: back", id="board-hint"
         )
         yield Footer()
 
@@ -60,28 +64,25 @@ class LeaderboardScreen(TrackerScreen):
     @work(thread=True, exclusive=True, exit_on_error=False, group="leaderboard")
     def load(self, metric_type: str | None) -> None:
         with self.engine.connect() as conn:
-            metrics = leaderboard_metrics(conn, self.task_id, self.dataset_id)
-            chosen = metric_type if metric_type in metrics else (metrics[0] if metrics else "")
-            rows = leaderboard(conn, self.task_id, self.dataset_id, chosen) if chosen else []
+            try:
+                rows = leaderboard(conn, self.task_id, dataset=self.dataset_id)
+            except NotFoundError:  # no results for the task at all: an empty board says so
+                rows = []
             attach_measurements(conn, rows)  # what `tracker verify` measured here
-        self.post_message(self.Loaded(metrics, chosen, rows))
+        # The dataset filter also matches names; this screen is about one dataset id.
+        found = [b for b in boards(rows) if b.dataset == self.dataset_id]
+        index = next((i for i, b in enumerate(found) if b.metric == metric_type), 0)
+        self.post_message(self.Loaded(found, index))
 
     def on_leaderboard_screen_loaded(self, message: Loaded) -> None:
-        self.metrics, self.metric_type, self.rows = message.metrics, message.metric, message.rows
-        title = Text()
-        title.append(f"{self.task_id} on {self.dataset_id}", style="bold")
-        if self.metric_type:
-            arrow = (
-                "lower is better"
-                if self.rows and self.rows[0]["lower_is_better"]
-                else "higher is better"
-            )
-            title.append(f"  ·  metric {self.metric_type} ({arrow})", style="cyan")
-            if len(self.metrics) > 1:
-                title.append(f"  ·  {len(self.metrics)} metrics (m switches)", style="dim")
-        else:
-            title.append("  ·  no results", style="yellow")
-        self.query_one("#board-title", Static).update(title)
+        self.boards, self.board_index = message.boards, message.index
+        self.show_board()
+
+    def show_board(self) -> None:
+        board = self.boards[self.board_index] if self.boards else None
+        self.rows = board.rows if board else []
+        self.metric_type = board.metric if board else None
+        self.query_one("#board-title", Static).update(self._title(board))
         table = self.query_one("#board-table", DataTable)
         table.clear()
         for i, r in enumerate(self.rows):
@@ -92,14 +93,30 @@ class LeaderboardScreen(TrackerScreen):
                 _value(r),
                 Text(split, style="dim"),
                 Text("✓" if r["verified"] else "", style="green"),
-                Text(r["source"], style="dim"),
+                Text("+".join(r["sources"]), style="dim"),
                 Text(r["paper"] or "", style="cyan"),
                 key=str(i),
             )
 
     def on_screen_resume(self) -> None:
-        if self.metrics:  # back from a verification: its measurement shows in place
+        if self.boards:  # back from a verification: its measurement shows in place
             self.load(self.metric_type)
+
+    def _title(self, board: Board | None) -> Text:
+        title = Text()
+        title.append(f"{self.task_id} on {self.dataset_id}", style="bold")
+        if board is None:
+            title.append("  ·  no results", style="yellow")
+            return title
+        first = board.rows[0]
+        better = direction_label(first["direction"], first["direction_guessed"])
+        title.append(f"  ·  {board.title} ({better})", style="cyan")
+        if len(self.boards) > 1:
+            title.append(
+                f"  ·  board {self.board_index + 1} of {len(self.boards)} (m switches)",
+                style="dim",
+            )
+        return title
 
     def _row(self) -> dict[str, Any] | None:
         table = self.query_one("#board-table", DataTable)
@@ -108,9 +125,9 @@ class LeaderboardScreen(TrackerScreen):
         return self.rows[table.cursor_row]
 
     def action_next_metric(self) -> None:
-        if len(self.metrics) > 1 and self.metric_type in self.metrics:
-            index = (self.metrics.index(self.metric_type) + 1) % len(self.metrics)
-            self.load(self.metrics[index])
+        if len(self.boards) > 1:
+            self.board_index = (self.board_index + 1) % len(self.boards)
+            self.show_board()
 
     def action_open_model(self) -> None:
         row = self._row()

@@ -10,7 +10,7 @@ from textual.binding import Binding
 from textual.message import Message
 from textual.widgets import Footer, Header
 
-from tracker.tui.hub_data import model_detail
+from tracker.db.model_queries import model_detail
 from tracker.tui.model_actions import MODEL_BINDINGS, ModelActions
 from tracker.tui.widgets.model_detail import ModelDetail, show_trials
 

@@ -14,7 +14,7 @@ from textual.message import Message
 from textual.timer import Timer
 from textual.widgets import Footer, Header, Input, Static
 
-from tracker.tui.hub_data import ModelFilters, ModelRow, fetch_models, model_detail
+from tracker.db.model_queries import ModelFilters, ModelRow, model_detail, model_page
 from tracker.tui.model_actions import MODEL_BINDINGS, ModelActions
 from tracker.tui.widgets.model_detail import ModelDetail, show_trials
 from tracker.tui.widgets.model_table import ModelTable
@@ -88,9 +88,7 @@ class ModelsScreen(ModelActions):
             self._fit_limit = budget.max_parameters if budget.max_parameters is not None else 2**62
         limit = self._fit_limit if filters.fits else None
         with self.engine.connect() as conn:
-            rows, more = fetch_models(
-                conn, filters, offset=offset, limit=PAGE, max_parameters=limit
-            )
+            rows, more = model_page(conn, filters, offset=offset, limit=PAGE, max_parameters=limit)
         self.post_message(self.PageLoaded(generation, direction, ModelPage(rows, offset, more)))
 
     def on_models_screen_page_loaded(self, message: PageLoaded) -> None:

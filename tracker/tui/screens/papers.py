@@ -18,9 +18,10 @@ from textual.message import Message
 from textual.timer import Timer
 from textual.widgets import Footer, Header, Input, Static
 
+from tracker.db.paper_list import PAGE_SIZE, SORT_LABELS, Page, PaperFilters, PaperRow
+from tracker.tui.export_actions import EXPORT_BINDING, ExportActions
 from tracker.tui.messages import PaperChanged
 from tracker.tui.paper_actions import PAPER_BINDINGS, PaperActions
-from tracker.tui.paper_list import PAGE_SIZE, SORT_LABELS, Page, PaperFilters, PaperRow
 from tracker.tui.widgets.paged_list import Direction, PagedList
 from tracker.tui.widgets.paper_detail import PaperDetail
 from tracker.tui.widgets.paper_table import PaperTable
@@ -40,7 +41,7 @@ LIVE_CANDIDATES = 500
 COUNT_DELAY = 0.3
 
 
-class PapersScreen(PaperActions):
+class PapersScreen(PaperActions, ExportActions):
     AUTO_FOCUS = "#paper-table"
     BINDINGS = [
         Binding("slash", "focus_search", "Search"),
@@ -48,6 +49,7 @@ class PapersScreen(PaperActions):
         Binding("x", "clear_filters", "Clear filters", show=False),
         Binding("escape", "focus_list", "List", show=False),
         *PAPER_BINDINGS,
+        EXPORT_BINDING,
     ]
 
     class PageLoaded(Message):
@@ -180,9 +182,7 @@ class PapersScreen(PaperActions):
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="papers")
     def load_first_page(self, filters: PaperFilters, generation: int) -> None:
-        from sqlalchemy.exc import OperationalError
-
-        from tracker.tui.data import fetch_papers
+        from tracker.db.paper_pages import fetch_papers, interrupted
 
         page = None
         try:
@@ -190,8 +190,8 @@ class PapersScreen(PaperActions):
                 self._loading = conn.connection.dbapi_connection
                 try:
                     page = fetch_papers(conn, filters, candidates=self.candidates(filters))
-                except OperationalError as exc:
-                    if "interrupted" not in str(exc.orig) or generation == self.generation:
+                except Exception as exc:
+                    if not interrupted(exc) or generation == self.generation:
                         raise
                 finally:
                     self._loading = None
@@ -200,7 +200,7 @@ class PapersScreen(PaperActions):
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="count")
     def count(self, filters: PaperFilters, generation: int) -> None:
-        from tracker.tui.data import count_papers
+        from tracker.db.paper_pages import count_papers
 
         with self.engine.connect() as conn:
             total = count_papers(conn, filters)
@@ -229,7 +229,7 @@ class PapersScreen(PaperActions):
         anchor: PaperRow,
         offset: int,
     ) -> None:
-        from tracker.tui.data import fetch_papers
+        from tracker.db.paper_pages import fetch_papers
 
         with self.engine.connect() as conn:
             page = fetch_papers(
@@ -354,7 +354,7 @@ class PapersScreen(PaperActions):
 
     @work(thread=True, exclusive=False, exit_on_error=False, group="row")
     def refresh_row(self, paper_id: int) -> None:
-        from tracker.tui.data import enrich
+        from tracker.db.paper_pages import enrich
 
         with self.engine.connect() as conn:
             rows = enrich(conn, [paper_id])

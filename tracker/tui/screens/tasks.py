@@ -13,7 +13,7 @@ from textual.containers import Horizontal, Vertical
 from textual.message import Message
 from textual.widgets import DataTable, Footer, Header, Label, Static, Tree
 
-from tracker.tui.hub_data import TaskRow, task_datasets, tasks
+from tracker.db.hub_queries import TaskRow, task_catalogue, task_datasets
 from tracker.tui.navigation import TrackerScreen
 
 MODALITY_ORDER = ("text", "vision", "audio", "multimodal", "tabular", "rl", "other")
@@ -65,7 +65,7 @@ class TasksScreen(TrackerScreen):
     @work(thread=True, exclusive=True, exit_on_error=False, group="tasks")
     def load_tasks(self) -> None:
         with self.engine.connect() as conn:
-            rows = tasks(conn)
+            rows = task_catalogue(conn)
         self.post_message(self.TasksLoaded(rows))
 
     def on_tasks_screen_tasks_loaded(self, message: TasksLoaded) -> None:

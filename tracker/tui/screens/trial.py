@@ -51,28 +51,53 @@ if TYPE_CHECKING:
 
 BATCH_SIZE = 8
 
-# (field id, label, placeholder) per kind of input (tracker.trial.tasks.SUPPORTED_TASKS)
+# (field id, label, example) per kind of input (tracker.trial.tasks.SUPPORTED_TASKS).
+# The example is typed into the field, so that Run works as it stands; it is also the
+# field's placeholder, marked "e.g.", for when the field is cleared. File paths cannot
+# be pre-filled: their fields start empty, with a hint.
 FIELDS: dict[str, list[tuple[str, str, str]]] = {
-    "text": [("trial-text", "Text", "Some text to run the model on")],
+    "text": [("trial-text", "Text", "I loved this film: the plot was clever and the cast superb.")],
     "qa": [
         ("trial-question", "Question", "Who wrote the paper?"),
         ("trial-context", "Context", "The paper was written by Ada in Paris."),
     ],
     "zero-shot": [
         ("trial-text", "Text", "The GPU ran out of memory"),
-        ("trial-labels", "Labels", "hardware, cooking, sports (comma-separated)"),
+        ("trial-labels", "Labels", "hardware, cooking, sports"),
     ],
     "similarity": [
         ("trial-source", "Sentence", "A cat sits on the mat"),
-        ("trial-sentences", "Compare", "one sentence per line"),
+        ("trial-sentences", "Compare", "A kitten rests on a rug\nStock markets fell sharply today"),
     ],
-    "file": [("trial-path", "File", "path to the file")],
+    "file": [("trial-path", "File", "")],
 }
+# Examples for tasks of the "text" kind that want another kind of text.
 TEXT_EXAMPLES = {
+    "token-classification": "Ada Lovelace worked with Charles Babbage in London.",
     "fill-mask": "Paris is the [MASK] of France.",
-    "image-classification": "path to an image file (.jpg, .png)",
-    "automatic-speech-recognition": "path to an audio file (.wav)",
+    "summarization": (
+        "The tower is 324 metres tall, about the same height as an 81-storey building, and "
+        "the tallest structure in Paris. It was the tallest man-made structure in the world "
+        "for 41 years, until the Chrysler Building in New York was finished in 1930."
+    ),
+    "translation": "The weather is lovely today.",
+    "text-generation": "Once upon a time, in a quiet village,",
+    "feature-extraction": "A cat sits on the mat.",
 }
+# Hints for the file fields (they stay empty until the user types a path).
+FILE_HINTS = {
+    "image-classification": "type the path of an image file (.jpg, .png)",
+    "automatic-speech-recognition": "type the path of an audio file (.wav)",
+}
+
+
+def field_example(task: str, field_id: str, example: str) -> tuple[str, str]:
+    """(value, placeholder) of a field: a runnable example, or a hint for a file path."""
+    if field_id == "trial-path":
+        return "", FILE_HINTS.get(task, "type the path of a file")
+    if field_id == "trial-text":
+        example = TEXT_EXAMPLES.get(task, example)
+    return example, "e.g. " + example.replace("\n", " / ")
 
 
 class TrialScreen(TrackerScreen):
@@ -190,17 +215,13 @@ class TrialScreen(TrackerScreen):
             return
         kind = SUPPORTED_TASKS[task]
         widgets: list[Any] = []
-        for field_id, label, placeholder in FIELDS[kind]:
+        for field_id, label, example in FIELDS[kind]:
             widgets.append(Label(label))
+            value, hint = field_example(task, field_id, example)
             if field_id == "trial-sentences":
-                widgets.append(TextArea(id=field_id, soft_wrap=True, placeholder=placeholder))
+                widgets.append(TextArea(value, id=field_id, soft_wrap=True, placeholder=hint))
             else:
-                example = (
-                    TEXT_EXAMPLES.get(task, placeholder)
-                    if field_id in ("trial-text", "trial-path")
-                    else placeholder
-                )
-                widgets.append(Input(placeholder=example, id=field_id, compact=True))
+                widgets.append(Input(value, placeholder=hint, id=field_id, compact=True))
         grid.mount(*widgets)
 
     def _set_state(self, state: str, stage: str | None = None) -> None:
@@ -364,7 +385,9 @@ class TrialScreen(TrackerScreen):
             loaded = self._loaded = None
         try:
             if loaded is None:
-                _quiet_transformers()
+                from tracker.trial.runner import quiet_transformers
+
+                quiet_transformers()
                 where = f"on {plan.device} as {plan.dtype}"
                 stage = (
                     f"Loading the model {where}…"
@@ -462,11 +485,3 @@ class TrialScreen(TrackerScreen):
             self.app.run_worker(
                 self._release, thread=True, group="trial-release", exit_on_error=False
             )
-
-
-def _quiet_transformers() -> None:
-    """No transformers logging or progress bars on the terminal Textual draws on."""
-    from transformers.utils import logging as hf_logging
-
-    hf_logging.set_verbosity_error()
-    hf_logging.disable_progress_bar()

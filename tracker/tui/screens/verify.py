@@ -172,7 +172,7 @@ class VerifyScreen(TrackerScreen):
         from tracker.trial.batching import CancelledError
         from tracker.verify.run import measure
 
-        _quiet_transformers()
+        runner.quiet_transformers()
         total, done, start = len(plan.rows.rows), [0], time.perf_counter()
 
         def tick(n: int) -> None:
@@ -250,10 +250,3 @@ class VerifyScreen(TrackerScreen):
 
     def on_unmount(self) -> None:
         self._stop.set()
-
-
-def _quiet_transformers() -> None:
-    from transformers.utils import logging as hf_logging
-
-    hf_logging.set_verbosity_error()
-    hf_logging.disable_progress_bar()

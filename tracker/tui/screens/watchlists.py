@@ -27,7 +27,7 @@ from tracker.follow.watchlists import KINDS, WatchItem
 from tracker.tui.navigation import TrackerScreen
 
 if TYPE_CHECKING:
-    from tracker.tui.paper_list import PaperFilters
+    from tracker.db.paper_list import PaperFilters
 
 EXAMPLES = {
     "search": 'words, "a phrase", -exclude, title:word, author:name',

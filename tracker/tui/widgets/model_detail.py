@@ -13,7 +13,7 @@ from tracker.tui.formatting import count, day, metric, one_line, params
 
 
 class ModelDetail(VerticalScroll):
-    """Shows a hub_data.model_detail() dict; set with show()."""
+    """Shows a tracker.db.model_queries.model_detail() dict; set with show()."""
 
     def compose(self) -> ComposeResult:
         yield Static("Select a model to see its details.", id="model-title")

@@ -7,8 +7,8 @@ from collections.abc import Sequence
 from rich.text import Text
 from textual.message import Message
 
+from tracker.db.model_queries import ModelRow
 from tracker.tui.formatting import clip, count, params
-from tracker.tui.hub_data import ModelRow
 from tracker.tui.widgets.paged_table import PagedTable
 
 _FIXED = (("Task", 16), ("Library", 8), ("Dl", 5), ("♥", 5), ("Params", 6))

@@ -7,8 +7,8 @@ from collections.abc import Sequence
 from rich.text import Text
 from textual.message import Message
 
+from tracker.db.paper_list import PaperRow
 from tracker.tui.formatting import clip, count, day, one_line
-from tracker.tui.paper_list import PaperRow
 from tracker.tui.widgets.paged_list import Column, PagedList
 
 # (label, width) of every column but the title, which takes what is left.

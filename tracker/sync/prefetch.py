@@ -21,7 +21,7 @@ from contextlib import nullcontext
 from typing import Any
 
 from tracker.errors import SourceUnavailableError
-from tracker.gcpause import collector_paused
+from tracker.sync.gcpause import collector_paused
 
 log = logging.getLogger(__name__)
 
@@ -85,7 +85,7 @@ def in_child_process(
 
     An exception in the child is raised here at the same point of the sequence.
     pause_collector: the child runs without the cyclic garbage collector
-    (tracker.gcpause), for producers whose objects form no cycles.
+    (tracker.sync.gcpause), for producers whose objects form no cycles.
     """
     context = multiprocessing.get_context("fork")
     out = context.Queue(maxsize=depth)

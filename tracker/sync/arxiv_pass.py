@@ -1,4 +1,5 @@
-"""Sync: fetch from the sources, upsert into the store; idempotent and resumable.
+"""The arXiv pass of a sync: fetch from arXiv, upsert into the store; idempotent
+and resumable.
 
 For each followed category and query ("source key", e.g. arxiv:cat:cs.CL):
 pages come newest-updated first, down to the watermark minus an overlap (or back
@@ -11,67 +12,24 @@ upserts make that re-read free of duplicates, and the old watermark leaves no ga
 from __future__ import annotations
 
 import logging
-import time
-from collections.abc import Callable, Iterator
-from dataclasses import asdict, dataclass, field
-from datetime import UTC, datetime, timedelta
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import select
-from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.engine import Engine
 
 from tracker.config import ArxivConfig, Config
-from tracker.db.engine import bulk_write_transaction, checkpoint, write_transaction
-from tracker.db.models import SyncState
-from tracker.db.papers import insert_ignore, upsert_papers
+from tracker.db.engine import bulk_write_transaction
+from tracker.db.papers import upsert_papers
 from tracker.errors import TrackerError
-from tracker.lock import SyncLock
-from tracker.prefetch import in_child_process
+from tracker.progress import SourceProgress
 from tracker.records import PaperRecord
 from tracker.sources.arxiv import ArxivSource
+from tracker.sync.prefetch import in_child_process
+from tracker.sync.state import SyncReport, get_state, save_state, utcnow
 
 log = logging.getLogger(__name__)
-
-SYNC_STATE = SyncState.__table__
-SOURCES = ("arxiv", "hub")
-
-# progress(source key, papers fetched so far in this source)
-Progress = Callable[[str, int], None]
-
-
-@dataclass
-class SyncReport:
-    new: int = 0
-    updated: int = 0
-    models: int = 0
-    results: int = 0
-    requests: int = 0
-    hub_requests: int = 0
-    errors: list[str] = field(default_factory=list)
-    seconds: float = 0.0
-    sources: dict[str, dict[str, Any]] = field(default_factory=dict)
-
-    def as_json(self) -> dict[str, Any]:
-        data = asdict(self)
-        data["seconds"] = round(self.seconds, 3)
-        new_papers = max(self.new, 1)
-        data["hub_requests_per_new_paper"] = round(self.hub_requests / new_papers, 4)
-        return data
-
-    def summary(self) -> str:
-        line = (
-            f"sync: {self.new} new, {self.updated} updated, {self.models} models, "
-            f"{self.results} results, {self.requests} requests in {self.seconds:.1f} s"
-        )
-        if self.hub_requests:
-            line += f", {self.hub_requests} Hub requests"
-        if self.errors:
-            line += f"; {len(self.errors)} source(s) failed"
-        return line
-
-
-def utcnow() -> datetime:
-    return datetime.now(UTC)
 
 
 def source_keys(config: Config, categories: list[str] | None = None) -> list[tuple[str, str]]:
@@ -81,16 +39,6 @@ def source_keys(config: Config, categories: list[str] | None = None) -> list[tup
     if categories is None:
         keys += [(f"arxiv:query:{q}", q) for q in config.arxiv.queries]
     return keys
-
-
-def get_state(conn: Connection, key: str) -> Any:
-    return conn.execute(select(SYNC_STATE).where(SYNC_STATE.c.source_key == key)).first()
-
-
-def _save_state(engine: Engine, key: str, **values: Any) -> None:
-    with write_transaction(engine) as conn:
-        insert_ignore(conn, SYNC_STATE, [{"source_key": key}])
-        conn.execute(SYNC_STATE.update().where(SYNC_STATE.c.source_key == key).values(**values))
 
 
 def store_page(engine: Engine, records: list[PaperRecord], now: datetime) -> tuple[int, int]:
@@ -160,7 +108,7 @@ def sync_arxiv(
     categories: list[str] | None = None,
     since: datetime | None = None,
     max_results: int | None = None,
-    progress: Progress | None = None,
+    progress: SourceProgress | None = None,
     now: datetime | None = None,
 ) -> None:
     """Fetch (in a child process) and store (here) every followed key's new pages."""
@@ -189,7 +137,7 @@ def sync_arxiv(
             message = f"{key}: {error.message}"
             report.errors.append(message)
             stats["error"] = error.message
-            _save_state(engine, key, last_run=now, last_error=error.message)
+            save_state(engine, key, last_run=now, last_error=error.message)
             log.error("%s", message)
         else:
             _finish_key(
@@ -214,42 +162,7 @@ def _finish_key(
     if complete and not leaves_gap:
         candidates = [d for d in (plan.watermark, newest) if d is not None]
         values["watermark"] = max(candidates) if candidates else plan.cutoff
-    _save_state(engine, plan.key, **values)
-
-
-def run_sync(
-    engine: Engine,
-    config: Config,
-    *,
-    sources: tuple[str, ...] = SOURCES,
-    categories: list[str] | None = None,
-    since: datetime | None = None,
-    max_results: int | None = None,
-    progress: Progress | None = None,
-) -> SyncReport:
-    """Run one sync under the lock; errors of one source are reported, the others go on."""
-    started = time.monotonic()
-    report = SyncReport()
-    with SyncLock(engine):
-        now = utcnow()
-        if "arxiv" in sources:
-            sync_arxiv(
-                engine,
-                config,
-                report,
-                categories=categories,
-                since=since,
-                max_results=max_results,
-                progress=progress,
-                now=now,
-            )
-        if "hub" in sources:
-            from tracker.hub_sync import sync_hub
-
-            sync_hub(engine, config, report, progress, now)
-        checkpoint(engine)
-    report.seconds = time.monotonic() - started
-    return report
+    save_state(engine, plan.key, **values)
 
 
 @dataclass

@@ -1,6 +1,6 @@
-"""Paged reads of papers for the TUI: filters, sorts and a page at a time.
+"""Paged reads of papers (the TUI's papers list): filters, sorts and a page at a time.
 
-The row, page and filter types live in tracker.tui.paper_list (no SQLAlchemy),
+The row, page and filter types live in tracker.db.paper_list (no SQLAlchemy),
 re-exported here.
 
 Every function takes a Connection that the calling worker opened; none of them
@@ -21,9 +21,8 @@ from sqlalchemy import ColumnElement, and_, exists, func, or_, select, true, uni
 from sqlalchemy.engine import Connection
 
 from tracker.db.bulk import chunks
-from tracker.db.search import SearchFilters, search_papers
-from tracker.follow.hot import hot_search, rank_hot
-from tracker.tui.paper_list import (
+from tracker.db.dataset_filter import papers_on_dataset
+from tracker.db.paper_list import (
     PAGE_SIZE,
     SORT_LABELS,
     SORTS,
@@ -32,6 +31,9 @@ from tracker.tui.paper_list import (
     PaperRow,
     Sort,
 )
+from tracker.db.search import SearchFilters, search_papers
+from tracker.db.tables import CL, IS_PAPER, PC, PM, PT, PU, M, P, R
+from tracker.follow.hot import hot_search, rank_hot
 
 __all__ = [
     "PAGE_SIZE",
@@ -47,8 +49,6 @@ __all__ = [
     "fetch_papers",
 ]
 
-from tracker.db.tables import CL, MD, PC, PM, PT, PU, M, P, R
-
 # The hot pool when [search] candidates is 0 (no cap), as in tracker.follow.hot.hot_search.
 HOT_POOL = 10_000
 
@@ -61,7 +61,7 @@ def _conditions(f: PaperFilters, *, text_filters: bool) -> list[ColumnElement[bo
     """SQL conditions on papers p for the filters (text_filters: also category/dates)."""
     conds: list[ColumnElement[bool]] = []
     if text_filters:
-        conds.append(P.c.is_stub.is_(False))
+        conds.append(IS_PAPER)
         if f.category:
             conds.append(
                 exists().where(PC.c.paper_id == P.c.id, PC.c.category == f.category.strip())
@@ -83,20 +83,7 @@ def _conditions(f: PaperFilters, *, text_filters: bool) -> list[ColumnElement[bo
             )
         )
     if f.dataset:
-        ds = f.dataset.strip()
-        conds.append(
-            P.c.id.in_(
-                union(
-                    select(PM.c.paper_id)
-                    .join(MD, MD.c.model_id == PM.c.model_id)
-                    .where(MD.c.dataset_id == ds),
-                    select(R.c.paper_id).where(R.c.dataset_id == ds, R.c.paper_id.is_not(None)),
-                    select(PM.c.paper_id)
-                    .join(R, R.c.model_id == PM.c.model_id)
-                    .where(R.c.dataset_id == ds),
-                )
-            )
-        )
+        conds.append(P.c.id.in_(papers_on_dataset(f.dataset)))
     if f.tag:
         conds.append(P.c.id.in_(select(PT.c.paper_id).where(PT.c.tag == f.tag.strip())))
     if f.has_models:
@@ -311,11 +298,19 @@ def count_papers(conn: Connection, filters: PaperFilters) -> int | None:
     return int(conn.execute(query).scalar_one())
 
 
+def interrupted(exc: BaseException) -> bool:
+    """True for the error a read raises when another thread interrupted its connection
+    (the papers view stops a stale first page that way)."""
+    from sqlalchemy.exc import OperationalError
+
+    return isinstance(exc, OperationalError) and "interrupted" in str(exc.orig)
+
+
 def categories(conn: Connection, limit: int = 200) -> list[str]:
     """The primary categories in use, most frequent first (for filter suggestions)."""
     query = (
         select(P.c.primary_category)
-        .where(P.c.is_stub.is_(False), P.c.primary_category != "")
+        .where(IS_PAPER, P.c.primary_category != "")
         .group_by(P.c.primary_category)
         .order_by(func.count().desc())
         .limit(limit)

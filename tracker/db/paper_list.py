@@ -1,12 +1,13 @@
 """What the papers list shows (filters, rows, pages), without SQLAlchemy.
 
-The TUI imports this before its first paint; tracker.tui.data (SQLAlchemy) loads
-after. `newest_page` reads the first page of the default list (newest first, no
-filters) with the standard library's sqlite3, so that the rows are on screen
-while the engine, the models and the migrations check are still loading. It
-returns the same rows as `tracker.tui.data.fetch_papers(conn, PaperFilters())`
-(a test compares them), and None whenever it cannot be sure: the caller then
-takes the ordinary path. `NewestPage` runs it in a thread, started before Textual
+Standard library only: the TUI imports this before its first paint, and
+tracker.db.paper_pages (SQLAlchemy) loads after. `newest_page` reads the first
+page of the default list (newest first, no filters) with the standard library's
+sqlite3, so that the rows are on screen while the engine, the models and the
+migrations check are still loading. It returns the same rows as
+`tracker.db.paper_pages.fetch_papers(conn, PaperFilters())` (a test compares
+them), and None whenever it cannot be sure: the caller then takes the ordinary
+path. Its paper condition is tracker.db.paper_rule's, like every other read. `NewestPage` runs it in a thread, started before Textual
 is imported so that the read and the imports overlap.
 """
 
@@ -18,6 +19,8 @@ from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Literal
+
+from tracker.db.paper_rule import IS_PAPER_SQL
 
 PAGE_SIZE = 100
 Sort = Literal["relevance", "newest", "upvotes", "models", "hot"]
@@ -34,7 +37,7 @@ SORT_LABELS: dict[str, str] = {
 @dataclass(frozen=True)
 class PaperFilters:
     """What the papers list shows. `relevance` falls back to newest without text;
-    `hot` is `tracker search --sort hot` (tracker.follow.hot), paged by tracker.tui.data."""
+    `hot` is `tracker search --sort hot` (tracker.follow.hot), paged by tracker.db.paper_pages."""
 
     text: str = ""
     category: str = ""
@@ -126,14 +129,15 @@ def sqlite_file(url: str) -> Path | None:
     return None
 
 
-_NEWEST = """
-SELECT p.id, p.arxiv_id, p.title, p.published, p.primary_category, p.upvotes,
-       (SELECT count(*) FROM paper_models pm WHERE pm.paper_id = p.id),
-       EXISTS (SELECT 1 FROM code_links cl WHERE cl.paper_id = p.id),
+_NEWEST = f"""
+SELECT papers.id, papers.arxiv_id, papers.title, papers.published, papers.primary_category,
+       papers.upvotes,
+       (SELECT count(*) FROM paper_models pm WHERE pm.paper_id = papers.id),
+       EXISTS (SELECT 1 FROM code_links cl WHERE cl.paper_id = papers.id),
        u.starred, u.read_at
-FROM papers p LEFT JOIN paper_user u ON u.paper_id = p.id
-WHERE p.is_stub = 0
-ORDER BY p.published DESC, p.id DESC
+FROM papers LEFT JOIN paper_user u ON u.paper_id = papers.id
+WHERE {IS_PAPER_SQL}
+ORDER BY papers.published DESC, papers.id DESC
 LIMIT ?
 """
 

@@ -11,16 +11,19 @@ papers; anonymous clients get 500 calls per 5 minutes). So:
    (100 per request), or stored as stubs when that fails;
 3. read the card (model_info, [hub] concurrency at a time) only of models never read,
    or changed (new sha) and last read more than [hub] refresh_days ago;
-4. the daily papers feed of the weeks in the window adds upvotes and GitHub repos.
-The watermark moves only after steps 1-3 succeeded, so a failed run is re-read.
+4. the daily papers feed adds upvotes and GitHub repos, for the weeks of the papers
+   stored since the last daily pass.
+The watermark moves only after steps 1-3 succeeded, so a failed run is re-read. The
+long walks (the listing of a window reaching back years, the daily papers' weeks)
+are bounded per run and resumed by the next: see tracker.sync.hub_walks.
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from collections.abc import Iterable
+from dataclasses import dataclass, replace
+from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import select, update
@@ -28,17 +31,29 @@ from sqlalchemy.engine import Connection, Engine
 
 from tracker.config import Config
 from tracker.db import hub as store
+from tracker.db.bulk import chunks
 from tracker.db.engine import read_connection, write_transaction
-from tracker.db.models import SyncState
-from tracker.db.papers import ensure_stubs, insert_ignore, upsert_papers
+from tracker.db.papers import ensure_stubs, upsert_papers
 from tracker.errors import TrackerError
 from tracker.ids import parse_arxiv_id
+from tracker.progress import SourceProgress
 from tracker.records import ModelRecord
 from tracker.sources.hub import HubSource
+from tracker.sync.hub_walks import (
+    CARDS_PER_RUN,
+    DAILY_WEEKS_PER_RUN,
+    LISTING_PAGES_PER_RUN,
+    ListingPlan,
+    Tail,
+    pending_weeks,
+    tails_cursor,
+    weeks_cursor,
+    weeks_of_papers,
+)
+from tracker.sync.state import SyncReport, aware, read_state, save_state, utcnow
 
 if TYPE_CHECKING:
     from tracker.sources.arxiv import ArxivSource
-    from tracker.sync import SyncReport
 
 log = logging.getLogger(__name__)
 
@@ -48,30 +63,6 @@ OVERLAP = timedelta(hours=1)
 DETAIL_BATCH = 50
 # Stubs (from an archive import or a failed fetch) filled per sync, at most.
 STUB_FILL = 500
-SYNC_STATE = SyncState.__table__
-
-Progress = Callable[[str, int], None]
-
-
-def utcnow() -> datetime:
-    return datetime.now(UTC)
-
-
-def _state(engine: Engine, key: str) -> Any:
-    with read_connection(engine) as conn:
-        return conn.execute(select(SYNC_STATE).where(SYNC_STATE.c.source_key == key)).first()
-
-
-def _save_state(engine: Engine, key: str, **values: Any) -> None:
-    with write_transaction(engine) as conn:
-        insert_ignore(conn, SYNC_STATE, [{"source_key": key}])
-        conn.execute(SYNC_STATE.update().where(SYNC_STATE.c.source_key == key).values(**values))
-
-
-def _aware(value: datetime | None) -> datetime | None:
-    if value is None:
-        return None
-    return value.replace(tzinfo=UTC) if value.tzinfo is None else value
 
 
 @dataclass
@@ -143,7 +134,7 @@ class HubSync:
         with write_transaction(self.engine) as conn:
             ids = ensure_stubs(conn, left, self.now)
             # Mark the attempt, so an id arXiv does not know waits refresh_days.
-            for part in _chunks(list(ids.values())):
+            for part in chunks(list(ids.values())):
                 conn.execute(
                     update(store.PAPERS)
                     .where(store.PAPERS.c.id.in_(part), store.PAPERS.c.is_stub.is_(True))
@@ -177,7 +168,7 @@ class HubSync:
         with write_transaction(self.engine) as conn:
             before = {
                 row.repo_id: row
-                for part in _chunks([r.repo_id for r in records])
+                for part in chunks([r.repo_id for r in records])
                 for row in conn.execute(
                     select(
                         store.MODELS.c.repo_id, store.MODELS.c.sha, store.MODELS.c.fetched_at
@@ -204,7 +195,7 @@ class HubSync:
         todo = []
         for r in records:
             old = before.get(r.repo_id)
-            fetched = _aware(old.fetched_at) if old is not None else None
+            fetched = aware(old.fetched_at) if old is not None else None
             if old is None or fetched is None:
                 todo.append(r.repo_id)
             elif self.now - fetched >= refresh and (r.sha is None or r.sha != old.sha):
@@ -234,7 +225,7 @@ class HubSync:
             out.new_models += written.new
             out.details += len(found)
             out.missing += len(gone)
-            for part in _chunks(gone):
+            for part in chunks(gone):
                 conn.execute(
                     update(store.MODELS)
                     .where(store.MODELS.c.repo_id.in_(part))
@@ -278,13 +269,43 @@ class HubSync:
     # --- whole passes ---------------------------------------------------------------
 
     def discover(
-        self, cutoff: datetime, progress: Progress | None
-    ) -> tuple[list[ModelRecord], datetime | None, int]:
-        """Walk the listing down to cutoff; (models naming a paper, newest date, listed)."""
+        self, plan: ListingPlan, progress: SourceProgress | None
+    ) -> tuple[list[ModelRecord], datetime | None, int, list[Tail]]:
+        """Walk the listing from the top down to plan.head_cutoff, then the tails, at
+        most LISTING_PAGES_PER_RUN pages; (models naming a paper, newest date at the top,
+        models listed, the walks left for the next run)."""
         found: dict[str, ModelRecord] = {}
+        pages_left = LISTING_PAGES_PER_RUN
+        newest, listed, pages, stop = self._walk(
+            None, plan.head_cutoff, found, pages_left, progress
+        )
+        pages_left -= pages
+        left = [Tail(stop, plan.head_cutoff)] if stop else []
+        for tail in plan.tails:
+            if pages_left <= 0:
+                left.append(tail)
+                continue
+            walked = self._walk(tail.next_page, tail.until, found, pages_left, progress, listed)
+            listed += walked[1]
+            pages_left -= walked[2]
+            if walked[3]:
+                left.append(Tail(walked[3], tail.until))
+        return list(found.values()), newest, listed, left
+
+    def _walk(
+        self,
+        start: str | None,
+        cutoff: datetime,
+        found: dict[str, ModelRecord],
+        max_pages: int,
+        progress: SourceProgress | None,
+        listed_before: int = 0,
+    ) -> tuple[datetime | None, int, int, str | None]:
+        """One walk down to cutoff: (newest date, listed, pages, next link where it stopped)."""
         newest: datetime | None = None
-        listed = 0
-        for page in self.hub.model_pages(sort="lastModified", skim=True):
+        listed = pages = 0
+        for page in self.hub.model_pages(sort="lastModified", skim=True, start=start):
+            pages += 1
             reached = False
             for record in page:
                 modified = record.last_modified
@@ -297,29 +318,28 @@ class HubSync:
                 if record.arxiv_ids:
                     found[record.repo_id] = record
             if progress:
-                progress(MODELS_KEY, listed)
+                progress(MODELS_KEY, listed_before + listed)
             if reached or not page:
-                break
-        return list(found.values()), newest, listed
+                return newest, listed, pages, None
+            if pages >= max_pages:
+                return newest, listed, pages, self.hub.next_page
+        return newest, listed, pages, None
 
-    def daily_papers(self, since: datetime) -> int:
-        days = [self.now - timedelta(days=d) for d in range(max((self.now - since).days, 0) + 1)]
-        weeks = sorted({"{}-W{:02d}".format(*day.isocalendar()[:2]) for day in days})
-        records = [r for week in weeks for r in self.hub.daily_papers(week)]
+    def daily_papers(self, since: datetime, cursor: str | None) -> tuple[int, list[str]]:
+        """Upvotes and repos from the feed's weeks of papers stored after since (and the
+        weeks an earlier run left), newest first; (papers updated, weeks left)."""
+        with read_connection(self.engine) as conn:
+            weeks = weeks_of_papers(conn, since, self.now.date()) | pending_weeks(cursor)
+        ordered = sorted(weeks, reverse=True)
+        todo, left = ordered[:DAILY_WEEKS_PER_RUN], ordered[DAILY_WEEKS_PER_RUN:]
+        records = [r for week in todo for r in self.hub.daily_papers(week)]
         with write_transaction(self.engine) as conn:
             pids = store.paper_ids(conn, [r.arxiv_id for r in records], stubs=False)
-            return store.apply_daily_papers(conn, records, pids)
+            return store.apply_daily_papers(conn, records, pids), left
 
 
 def _without_sha(record: ModelRecord) -> ModelRecord:
-    from dataclasses import replace
-
     return replace(record, sha=None)
-
-
-def _chunks(items: list[Any], size: int = 500) -> Iterable[list[Any]]:
-    for start in range(0, len(items), size):
-        yield items[start : start + size]
 
 
 def _stubs_to_fill(conn: Connection, now: datetime, refresh_days: int) -> list[str]:
@@ -338,7 +358,7 @@ def sync_hub(
     engine: Engine,
     config: Config,
     report: SyncReport,
-    progress: Progress | None = None,
+    progress: SourceProgress | None = None,
     now: datetime | None = None,
     *,
     hub: HubSource | None = None,
@@ -351,46 +371,95 @@ def sync_hub(
     out = Stored()
     with write_transaction(engine) as conn:
         store.seed_tasks(conn)
-    state = _state(engine, MODELS_KEY)
-    watermark = _aware(state.watermark) if state else None
-    cutoff = (
-        watermark - OVERLAP if watermark else job.now - timedelta(days=config.arxiv.lookback_days)
-    )
+    listed, cutoff = _models_pass(job, out, stats, report, progress)
+    _daily_pass(job, cutoff, stats, report)
+    _report_hub(job, out, stats, report, listed, job.hub.requests - started)
+
+
+def _models_pass(
+    job: HubSync,
+    out: Stored,
+    stats: dict[str, Any],
+    report: SyncReport,
+    progress: SourceProgress | None,
+) -> tuple[int, datetime]:
+    """Steps 1-3: list, link and read cards; returns (models listed, the listing's cutoff)."""
+    state = read_state(job.engine, MODELS_KEY)
+    watermark = aware(state.watermark) if state else None
+    lookback = timedelta(days=job.config.arxiv.lookback_days)
+    cutoff = watermark - OVERLAP if watermark else job.now - lookback
+    tails = ListingPlan.tails_from(state.cursor if state else None, job.hub.endpoint)
     listed = 0
     try:
-        records, newest, listed = job.discover(cutoff, progress)
+        records, newest, listed, left = job.discover(ListingPlan(cutoff, tails), progress)
         kept = job.select_models(records)
         todo = job.store_listing(kept, out)
-        job.fetch_details(list(dict.fromkeys(todo + job.pending_details())), out)
+        cards = list(dict.fromkeys(todo + job.pending_details()))
+        job.fetch_details(cards[:CARDS_PER_RUN], out)
     except TrackerError as exc:
-        report.errors.append(f"hub: {exc.message}")
-        stats["error"] = exc.message
-        _save_state(engine, MODELS_KEY, last_run=job.now, last_error=exc.message)
+        _failed(job, MODELS_KEY, exc, stats, report)
         log.error("hub: %s", exc.message)
-    else:
-        marks = [d for d in (watermark, newest) if d is not None]
-        _save_state(
-            engine,
-            MODELS_KEY,
-            watermark=max(marks) if marks else cutoff,
-            last_run=job.now,
-            last_success=job.now,
-            last_error=None,
-        )
-        stats["models_linked"] = len(kept)
+        return listed, cutoff
+    marks = [d for d in (watermark, newest) if d is not None]
+    save_state(
+        job.engine,
+        MODELS_KEY,
+        watermark=max(marks) if marks else cutoff,
+        cursor=tails_cursor(left),
+        last_run=job.now,
+        last_success=job.now,
+        last_error=None,
+    )
+    stats["models_linked"] = len(kept)
+    stats["listing_left"] = [t.until.isoformat() for t in left]
+    stats["cards_left"] = max(len(cards) - CARDS_PER_RUN, 0)
+    return listed, cutoff
+
+
+def _daily_pass(job: HubSync, cutoff: datetime, stats: dict[str, Any], report: SyncReport) -> None:
+    """Step 4: upvotes and GitHub repos from the daily papers feed."""
+    state = read_state(job.engine, DAILY_KEY)
+    last = aware(state.last_success) if state else None
     try:
-        stats["daily_papers"] = job.daily_papers(cutoff)
-        _save_state(engine, DAILY_KEY, last_run=job.now, last_success=job.now, last_error=None)
+        stats["daily_papers"], left = job.daily_papers(
+            last or cutoff, state.cursor if state else None
+        )
     except TrackerError as exc:
-        report.errors.append(f"hub: {exc.message}")
-        stats["error"] = exc.message
-        _save_state(engine, DAILY_KEY, last_run=job.now, last_error=exc.message)
-    hub_requests = job.hub.requests - started
+        _failed(job, DAILY_KEY, exc, stats, report)
+        return
+    stats["daily_weeks_left"] = len(left)
+    save_state(
+        job.engine,
+        DAILY_KEY,
+        cursor=weeks_cursor(left),
+        last_run=job.now,
+        last_success=job.now,
+        last_error=None,
+    )
+
+
+def _failed(
+    job: HubSync, key: str, exc: TrackerError, stats: dict[str, Any], report: SyncReport
+) -> None:
+    report.errors.append(f"hub: {exc.message}")
+    stats["error"] = exc.message
+    save_state(job.engine, key, last_run=job.now, last_error=exc.message)
+
+
+def _report_hub(
+    job: HubSync,
+    out: Stored,
+    stats: dict[str, Any],
+    report: SyncReport,
+    listed: int,
+    hub_requests: int,
+) -> None:
     report.models += out.new_models
     report.results += out.new_results
     report.hub_requests += hub_requests
     report.requests += job.arxiv_requests  # "requests" counts arXiv's; the Hub's are apart
-    if not (listed or stats.get("daily_papers") or "error" in stats):
+    left = stats.get("listing_left") or stats.get("daily_weeks_left") or stats.get("cards_left")
+    if not (listed or stats.get("daily_papers") or left or "error" in stats):
         return  # a Hub with nothing new: keep the report to the sources that had news
     report.sources[MODELS_KEY] = stats
     stats.update(
@@ -424,8 +493,8 @@ def refresh_paper(
     arxiv_id, _ = parse_arxiv_id(raw_id)
     job = HubSync(engine, config, hub=hub, arxiv=arxiv, now=now)
     key = f"hub:paper:{arxiv_id}"
-    state = _state(engine, key)
-    last = _aware(state.last_success) if state else None
+    state = read_state(engine, key)
+    last = aware(state.last_success) if state else None
     if not force and last and job.now - last < timedelta(days=config.hub.refresh_days):
         return {"arxiv_id": arxiv_id, "skipped": True, "requests": 0}
     with write_transaction(engine) as conn:
@@ -438,7 +507,7 @@ def refresh_paper(
             record.arxiv_ids.append(arxiv_id)
     todo = job.store_listing(records, out)
     job.fetch_details(todo, out)
-    _save_state(engine, key, last_run=job.now, last_success=job.now, last_error=None)
+    save_state(engine, key, last_run=job.now, last_success=job.now, last_error=None)
     return {
         "arxiv_id": arxiv_id,
         "skipped": False,
