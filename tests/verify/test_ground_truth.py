@@ -206,7 +206,7 @@ def test_an_imagenet_style_folder_labelled_by_the_model_s_top1_gives_accuracy_on
 def test_best_span_abstains_when_the_null_answer_scores_higher() -> None:
     import torch
 
-    from tracker.verify.predict import best_span
+    from tracker.trial.evaluate import best_span
 
     context = torch.tensor([False, False, True, True, True, False])
     start = torch.tensor([0.0, 9.0, 1.0, 5.0, 0.0, 9.0])
@@ -219,8 +219,8 @@ def test_best_span_abstains_when_the_null_answer_scores_higher() -> None:
 def test_squad_v2_rows_without_answers_are_scored_with_the_model_s_abstentions(
     env: Any, tiny_model: Callable[[str], Path], tmp_path: Path
 ) -> None:
+    from tracker.trial.evaluate import answer_questions
     from tracker.trial.plan import plan_trial
-    from tracker.verify.predict import answer_questions
 
     model = tiny_model("question-answering")
     items = [
@@ -286,7 +286,7 @@ def test_speech_transcribed_as_the_model_does_gives_wer_zero(env: Any, tmp_path:
     import numpy as np
     from transformers import pipeline
 
-    from tracker.verify.predict import _audio
+    from tracker.trial.evaluate import _audio
 
     model = _tiny_wav2vec2(tmp_path / "w2v")
     pipe = pipeline("automatic-speech-recognition", model=str(model))

@@ -88,8 +88,8 @@ async def test_esc_cancels_a_running_verification(
 ) -> None:
     import threading
 
+    from tracker.trial import evaluate as predict
     from tracker.trial.batching import CancelledError
-    from tracker.verify import predict
 
     started = threading.Event()
 

@@ -198,7 +198,7 @@ def measure(
 def predict(
     plan: VerifyPlan, loaded: Any, *, batch_size: int, tick: Tick, stop: Callable[[], bool] | None
 ) -> list[Any]:
-    from tracker.verify import predict as p
+    from tracker.trial import evaluate as p
 
     prep, task = plan.prepared, plan.task
     common: dict[str, Any] = {"batch_size": batch_size, "tick": tick, "stop": stop}

@@ -6,7 +6,7 @@ post-processing per example, which is most of a pipeline's cost on small models.
 Sentence similarity uses the runner's masked pooling; question answering,
 summarization and translation the runner's own pipelines; images and audio the
 transformers pipeline. `tick(n)` reports n more examples done.
-Only verify's run step imports this module (torch is imported inside functions).
+Imported by tracker.verify.run when a verification runs (torch is imported inside functions).
 """
 
 from __future__ import annotations
