@@ -14,7 +14,6 @@ from sqlalchemy import delete, insert, select, update
 from sqlalchemy.engine import Connection
 
 from tracker.db.models import DigestState, PaperEmbedding, Watch
-from tracker.db.papers import chunks
 
 W: Any = Watch.__table__
 DS: Any = DigestState.__table__
@@ -117,33 +116,15 @@ def write_digest_state(conn: Connection, when: datetime, snapshot: dict[str, Any
 
 
 def read_embeddings(conn: Connection, model: str, paper_ids: Sequence[int]) -> dict[int, Any]:
-    """paper id -> float32 vector, for the papers that have one for model."""
-    import numpy as np
+    """paper id -> float32 vector, for the papers that have one for model (any encoding)."""
+    from tracker.db.vectors import read_vectors
 
-    out: dict[int, Any] = {}
-    for part in chunks(list(paper_ids)):
-        for pid, vector in conn.execute(
-            select(PE.c.paper_id, PE.c.vector).where(PE.c.model == model, PE.c.paper_id.in_(part))
-        ):
-            out[pid] = np.frombuffer(vector, dtype=np.float32)
-    return out
+    return dict(read_vectors(conn, model, paper_ids))
 
 
 def write_embeddings(
     conn: Connection, model: str, vectors: Iterable[tuple[int, Any]], now: datetime
 ) -> int:
-    import numpy as np
+    from tracker.db.vectors import write_vectors
 
-    rows = [
-        {
-            "paper_id": pid,
-            "model": model,
-            "dim": int(len(vec)),
-            "vector": np.asarray(vec, dtype=np.float32).tobytes(),
-            "created_at": now,
-        }
-        for pid, vec in vectors
-    ]
-    for part in chunks(rows, 200):
-        conn.execute(insert(PE), list(part))
-    return len(rows)
+    return write_vectors(conn, model, vectors, encoding="float32", now=now)
