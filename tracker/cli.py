@@ -110,6 +110,7 @@ COMMAND_MODULES: dict[str, tuple[str, ...]] = {
     "tracker.commands.follow_cmd": ("watch", "digest", "recommend"),
     "tracker.commands.export_cmd": ("export",),
     "tracker.commands.config_cmd": ("config",),
+    "tracker.commands.semantic_cmd": ("embed", "similar"),
 }
 
 

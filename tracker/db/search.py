@@ -95,6 +95,8 @@ def rows_passing(
             "SELECT p.id, p.arxiv_id, p.title, p.published, p.primary_category, p.authors, "
             f"p.abstract FROM papers p WHERE p.id IN :ids AND {where}"
         ).bindparams(bindparam("ids", expanding=True))
+        # Typed result columns: dates come back as datetimes on SQLite too.
+        statement = statement.columns(*_COLUMNS, P.c.abstract)  # type: ignore[assignment]
         for row in conn.execute(_typed(statement, params), params):
             found[row.id] = row
     return found

@@ -41,12 +41,13 @@ class TextEncoder(Protocol):
 class EmbedReport:
     model: str
     embedded: int = 0
-    seconds: float = 0.0
+    seconds: float = 0.0  # the whole run, model load and index refresh included
+    embed_seconds: float = 0.0  # reading, embedding and writing papers only
     device: str = ""
 
     @property
     def per_second(self) -> float:
-        return self.embedded / self.seconds if self.seconds > 0 else 0.0
+        return self.embedded / self.embed_seconds if self.embed_seconds > 0 else 0.0
 
 
 def open_encoder(model: str, config: Config) -> TextEncoder:
@@ -74,10 +75,12 @@ def embed_pending(
         opened = encoder(model, config)
         report.device = opened.device
         log.info("embedding %d papers with %s on %s", total, model, opened.device)
+        embedding = time.monotonic()
         try:
             report.embedded = _embed_batches(engine, config, opened, everything, total, progress)
         finally:
             opened.close()
+        report.embed_seconds = time.monotonic() - embedding
     report.seconds = time.monotonic() - started
     if refresh_index and (report.embedded or total == 0):
         from tracker.embed.index import load_index
