@@ -62,7 +62,7 @@ def embed_pending(
     *,
     everything: bool = False,
     progress: EmbeddingProgress | None = None,
-    encoder: Callable[[str, Config], TextEncoder] = open_encoder,
+    encoder: Callable[[str, Config], TextEncoder] | None = None,
     refresh_index: bool = True,
 ) -> EmbedReport:
     """Embed new or changed papers (every paper with everything) with [search] embedding_model."""
@@ -72,7 +72,7 @@ def embed_pending(
     with read_connection(engine) as conn:
         total = count_stale(conn, model, everything=everything)
     if total:
-        opened = encoder(model, config)
+        opened = (encoder or open_encoder)(model, config)
         report.device = opened.device
         log.info("embedding %d papers with %s on %s", total, model, opened.device)
         embedding = time.monotonic()
