@@ -106,7 +106,7 @@ def load_index(
     if meta is None or meta.get("generation") != current or meta.get("model") != model:
         build_index(engine, model, folder, current, approximate_above)
         meta = _read_meta(folder) or {}
-    return _open(folder, meta, probe_share)
+    return open_folder(folder, meta, probe_share)
 
 
 def _read_meta(folder: Path) -> dict[str, Any] | None:
@@ -117,7 +117,7 @@ def _read_meta(folder: Path) -> dict[str, Any] | None:
     return meta if isinstance(meta, dict) else None
 
 
-def _open(folder: Path, meta: dict[str, Any], probe_share: float) -> VectorIndex:
+def open_folder(folder: Path, meta: dict[str, Any], probe_share: float = 0.04) -> VectorIndex:
     ids = np.load(folder / "ids.npy")
     matrix = np.load(folder / "matrix.npy", mmap_mode="r")
     index = VectorIndex(str(meta["model"]), int(meta["generation"]), ids, matrix)
@@ -136,15 +136,27 @@ def build_index(
     shutil.rmtree(building, ignore_errors=True)
     building.mkdir(parents=True)
     ids, matrix_path = _write_matrix(engine, model, building)
-    meta: dict[str, Any] = {"model": model, "generation": at_generation, "rows": len(ids)}
-    if len(ids) > approximate_above:
-        _lay_out_by_lists(building, ids, matrix_path)
-        meta["lists"] = int(len(np.load(building / "centroids.npy")))
-    else:
-        np.save(building / "ids.npy", ids)
-    (building / "meta.json").write_text(json.dumps(meta), encoding="utf-8")
+    lay_out(building, ids, matrix_path, model, at_generation, len(ids) > approximate_above)
     shutil.rmtree(folder, ignore_errors=True)
     building.rename(folder)
+
+
+def lay_out(
+    folder: Path,
+    ids: NDArray[np.int64],
+    matrix_path: Path,
+    model: str,
+    at_generation: int,
+    approximate: bool,
+) -> None:
+    """Finish a folder whose matrix.npy is written: the ids, IVF lists, meta.json."""
+    meta: dict[str, Any] = {"model": model, "generation": at_generation, "rows": len(ids)}
+    if approximate:
+        _lay_out_by_lists(folder, ids, matrix_path)
+        meta["lists"] = int(len(np.load(folder / "centroids.npy")))
+    else:
+        np.save(folder / "ids.npy", ids)
+    (folder / "meta.json").write_text(json.dumps(meta), encoding="utf-8")
 
 
 def _write_matrix(engine: Engine, model: str, folder: Path) -> tuple[NDArray[np.int64], Path]:
