@@ -139,7 +139,7 @@ def show(app: AppContext, paper_id: str, as_json: bool) -> None:
     _print_paper(paper)
 
 
-def _print_paper(p: dict) -> None:
+def _print_paper(p: dict[str, Any]) -> None:
     echo = click.echo
     echo(click.style(p["title"], bold=True))
     echo(", ".join(p["authors"]))

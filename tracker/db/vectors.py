@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from sqlalchemy import delete, insert, select, text, update
 from sqlalchemy.engine import Connection
+from sqlmodel import SQLModel
 
 from tracker.db.bulk import chunks
 from tracker.db.models import EmbeddingState, PaperEmbedding
@@ -28,8 +29,8 @@ if TYPE_CHECKING:
 Encoding = Literal["float32", "float16", "int8"]
 ENCODINGS: tuple[Encoding, ...] = ("float32", "float16", "int8")
 
-PE: Any = PaperEmbedding.__table__
-ES: Any = EmbeddingState.__table__
+PE: Any = SQLModel.metadata.tables[PaperEmbedding.__tablename__]
+ES: Any = SQLModel.metadata.tables[EmbeddingState.__tablename__]
 
 
 def pack(vector: NDArray[Any], encoding: Encoding) -> bytes:
@@ -38,13 +39,13 @@ def pack(vector: NDArray[Any], encoding: Encoding) -> bytes:
 
     v = np.asarray(vector, dtype=np.float32)
     if encoding == "float32":
-        return v.tobytes()
+        return bytes(v.tobytes())
     if encoding == "float16":
-        return v.astype(np.float16).tobytes()
+        return bytes(v.astype(np.float16).tobytes())
     peak = float(np.abs(v).max()) if v.size else 0.0
     scale = peak / 127.0 if peak > 0 else 1.0
     quantized = np.clip(np.rint(v / scale), -127, 127).astype(np.int8)
-    return np.float32(scale).tobytes() + quantized.tobytes()
+    return bytes(np.float32(scale).tobytes()) + bytes(quantized.tobytes())
 
 
 def unpack(data: bytes, encoding: str) -> NDArray[np.float32]:
@@ -54,8 +55,10 @@ def unpack(data: bytes, encoding: str) -> NDArray[np.float32]:
     if encoding == "float16":
         return np.frombuffer(data, dtype=np.float16).astype(np.float32)
     if encoding == "int8":
-        scale = np.frombuffer(data[:4], dtype=np.float32)[0]
-        return np.frombuffer(data[4:], dtype=np.int8).astype(np.float32) * scale
+        scale = np.float32(np.frombuffer(data[:4], dtype=np.float32)[0])
+        return (np.frombuffer(data[4:], dtype=np.int8).astype(np.float32) * scale).astype(
+            np.float32
+        )
     return np.frombuffer(data, dtype=np.float32).copy()
 
 

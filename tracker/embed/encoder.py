@@ -49,7 +49,7 @@ class Encoder:
         )
         out = vectors.numpy().astype(np.float32)
         norms = np.linalg.norm(out, axis=1, keepdims=True)
-        return out / np.where(norms == 0, 1.0, norms)
+        return (out / np.where(norms == 0, 1.0, norms)).astype(np.float32)
 
     def close(self) -> None:
         self._loaded.close()

@@ -23,7 +23,7 @@ def list_count(rows: int) -> int:
 
 def _normalise(x: F32) -> F32:
     norms = np.linalg.norm(x, axis=1, keepdims=True)
-    return x / np.where(norms == 0, 1.0, norms)
+    return (x / np.where(norms == 0, 1.0, norms)).astype(np.float32)
 
 
 def assign(rows: Any, centroids: F32, chunk: int = 32768) -> NDArray[np.int32]:

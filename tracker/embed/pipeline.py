@@ -30,7 +30,8 @@ BATCH = 256  # papers read, embedded and stored per step
 
 
 class TextEncoder(Protocol):
-    device: str
+    @property
+    def device(self) -> str: ...
 
     def encode(self, texts: list[str]) -> NDArray[np.float32]: ...
 
