@@ -17,6 +17,7 @@ def _embedded(engine: Any) -> int:
         return int(conn.exec_driver_sql("SELECT count(*) FROM paper_embeddings").scalar())
 
 
+@pytest.mark.backends
 def test_a_sync_embeds_new_papers_when_asked(demo_engine: Any, env: Any, monkeypatch: Any) -> None:
     encoder = HashEncoder()
     monkeypatch.setattr("tracker.embed.pipeline.open_encoder", lambda m, c: encoder)

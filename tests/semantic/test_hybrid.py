@@ -106,6 +106,7 @@ def test_semantic_search_applies_the_same_filters(fixture_engine: Any, env: Any)
     assert len(hits) == len(PAPERS)
 
 
+@pytest.mark.backends
 def test_search_modes_need_embeddings_first(demo_engine: Any, cli: Any) -> None:
     result = cli("search", "attention", "--mode", "semantic")
     assert result.code == 2
@@ -118,6 +119,7 @@ def test_search_modes_need_embeddings_first(demo_engine: Any, cli: Any) -> None:
     assert result.err.startswith("Error: --sort date works with --mode keyword only.")
 
 
+@pytest.mark.backends
 def test_keyword_json_gains_score_and_mode(demo_engine: Any, cli: Any) -> None:
     hits = cli("search", "attention", "--json").json()
     assert hits and set(hits[0]) == {
@@ -132,6 +134,7 @@ def test_keyword_json_gains_score_and_mode(demo_engine: Any, cli: Any) -> None:
     assert hits[0]["mode"] == "keyword" and isinstance(hits[0]["score"], float)
 
 
+@pytest.mark.backends
 def test_semantic_search_from_the_cli(demo_embedded: Any, cli: Any, monkeypatch: Any) -> None:
     from tests.semantic.conftest import MINILM
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 from typing import Any
 
+import pytest
+
 from tests.semantic.conftest import MemoEncoder
 from tests.semantic.judgments import QUERIES, RELATED, scores
 from tracker.db.engine import read_connection
@@ -19,6 +21,7 @@ def _ids(hits: list[dict[str, Any]]) -> list[str]:
     return [h["arxiv_id"] for h in hits]
 
 
+@pytest.mark.backends
 def test_similar_finds_the_papers_a_researcher_calls_related(demo_embedded: Any, cli: Any) -> None:
     result = cli("similar", "1810.04805", "--limit", "5", "--json")
     assert result.code == 0, result.err
@@ -46,6 +49,7 @@ def test_similar_finds_the_papers_a_researcher_calls_related(demo_embedded: Any,
     assert quality["recall@5"] >= 0.6, quality
 
 
+@pytest.mark.backends
 def test_a_query_with_no_word_of_its_target_finds_it_by_meaning(
     demo_embedded: Any, env: Any, minilm_encoder: MemoEncoder
 ) -> None:
