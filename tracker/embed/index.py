@@ -29,6 +29,7 @@ from tracker.embed import ivf
 from tracker.locations import data_dir
 
 F32 = NDArray[np.float32]
+MIN_PROBES = 8
 CHUNK = 65536  # rows scored at once: bounds the memory a query takes (~100 MB at 384 dims)
 
 
@@ -124,7 +125,10 @@ def open_folder(folder: Path, meta: dict[str, Any], probe_share: float = 0.04) -
     if (folder / "centroids.npy").exists():
         index.centroids = np.load(folder / "centroids.npy")
         index.offsets = np.load(folder / "offsets.npy")
-        index.nprobe = max(1, int(np.ceil(probe_share * len(index.centroids))))
+        lists = len(index.centroids)
+        # At least MIN_PROBES lists: a small index is cheap to probe, and one list of
+        # eight would miss the neighbours that sit across a list's border.
+        index.nprobe = min(lists, max(MIN_PROBES, int(np.ceil(probe_share * lists))))
     return index
 
 
