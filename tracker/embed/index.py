@@ -14,7 +14,9 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import shutil
+import threading
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -136,13 +138,22 @@ def build_index(
     engine: Engine, model: str, folder: Path, at_generation: int, approximate_above: int
 ) -> None:
     """Write the search matrix of model into folder (a fresh folder, then swapped in)."""
-    building = folder.with_name(folder.name + ".building")
+    # A folder of our own: two processes (or TUI workers) may rebuild at once.
+    building = folder.with_name(f"{folder.name}.building-{os.getpid()}-{threading.get_ident()}")
     shutil.rmtree(building, ignore_errors=True)
     building.mkdir(parents=True)
-    ids, matrix_path = _write_matrix(engine, model, building)
-    lay_out(building, ids, matrix_path, model, at_generation, len(ids) > approximate_above)
-    shutil.rmtree(folder, ignore_errors=True)
-    building.rename(folder)
+    try:
+        ids, matrix_path = _write_matrix(engine, model, building)
+        lay_out(building, ids, matrix_path, model, at_generation, len(ids) > approximate_above)
+        shutil.rmtree(folder, ignore_errors=True)
+        # Readers that mapped the old files keep them until they close (POSIX).
+        building.rename(folder)
+    except OSError:
+        if _read_meta(folder) is None:
+            raise
+        # Another builder's folder landed first; it is as fresh as ours.
+    finally:
+        shutil.rmtree(building, ignore_errors=True)
 
 
 def lay_out(
