@@ -6,7 +6,7 @@ All three are user data or derived from it: sync never writes these tables.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from datetime import UTC, datetime
 from typing import Any
 
@@ -120,11 +120,3 @@ def read_embeddings(conn: Connection, model: str, paper_ids: Sequence[int]) -> d
     from tracker.db.vectors import read_vectors
 
     return dict(read_vectors(conn, model, paper_ids))
-
-
-def write_embeddings(
-    conn: Connection, model: str, vectors: Iterable[tuple[int, Any]], now: datetime
-) -> int:
-    from tracker.db.vectors import write_vectors
-
-    return write_vectors(conn, model, vectors, encoding="float32", now=now)
