@@ -1,22 +1,25 @@
 """The "Similar papers" section of a paper's detail: nearest by meaning; enter opens one.
 
-It loads in its own thread worker (numpy and the memory-mapped search matrix; no
+DataTable loads with the first paper shown, as in PaperDetail: the papers list paints
+its first rows before it. It loads in its own thread worker (numpy and the memory-mapped search matrix; no
 model, no torch) and stays hidden while the database has no embeddings.
 """
 
 from __future__ import annotations
 
-from typing import Any, cast
+from typing import TYPE_CHECKING, Any, cast
 
 from rich.text import Text
-from textual import on, work
+from textual import work
 from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.message import Message
-from textual.widgets import DataTable, Label
 
 from tracker.errors import TrackerError
 from tracker.tui.navigation import Navigator
+
+if TYPE_CHECKING:
+    from textual.widgets import DataTable
 
 LIMIT = 5
 
@@ -33,6 +36,8 @@ class SimilarPapers(Vertical):
         self.arxiv_id: str | None = None
 
     def compose(self) -> ComposeResult:
+        from textual.widgets import DataTable, Label
+
         yield Label("Similar papers", classes="section")
         table: DataTable[Any] = DataTable(id="paper-similar", cursor_type="row", show_cursor=False)
         table.add_columns("Cosine", "Id", "Title", "Why")
@@ -43,10 +48,13 @@ class SimilarPapers(Vertical):
 
     # The cursor shows (and enter selects) only while the table has focus.
     def on_descendant_focus(self) -> None:
-        self.query_one(DataTable).show_cursor = True
+        self._table().show_cursor = True
 
     def on_descendant_blur(self) -> None:
-        self.query_one(DataTable).show_cursor = False
+        self._table().show_cursor = False
+
+    def _table(self) -> DataTable[Any]:
+        return cast("DataTable[Any]", self.query_one("#paper-similar"))
 
     def load(self, arxiv_id: str) -> None:
         self.arxiv_id = arxiv_id
@@ -69,7 +77,7 @@ class SimilarPapers(Vertical):
         message.stop()
         if message.arxiv_id != self.arxiv_id:
             return
-        table = self.query_one(DataTable)
+        table = self._table()
         table.clear()
         for hit in message.hits:
             table.add_row(
@@ -81,8 +89,9 @@ class SimilarPapers(Vertical):
             )
         self.display = bool(message.hits)
 
-    @on(DataTable.RowSelected, "#paper-similar")
-    def _open(self, event: DataTable.RowSelected) -> None:
+    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
+        if event.data_table.id != "paper-similar":
+            return
         event.stop()
         if event.row_key.value:
             cast(Navigator, self.app).open_paper(event.row_key.value)
