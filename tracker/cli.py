@@ -111,6 +111,7 @@ COMMAND_MODULES: dict[str, tuple[str, ...]] = {
     "tracker.commands.verify_cmd": ("verify",),
     "tracker.commands.export_cmd": ("export",),
     "tracker.commands.config_cmd": ("config",),
+    "tracker.commands.semantic_cmd": ("embed", "similar"),
 }
 
 

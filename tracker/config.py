@@ -103,6 +103,12 @@ class HubConfig(_Section):
 @dataclass(frozen=True, kw_only=True)
 class SearchConfig(_Section):
     candidates: int = field(default=2000, metadata=_limits(ge=0))
+    embeddings: bool = False
+    embedding_model: str = "sentence-transformers/all-MiniLM-L6-v2"
+    vector_encoding: Literal["float16", "int8"] = "float16"
+    embed_batch_size: int = field(default=64, metadata=_limits(ge=1))
+    approximate_above: int = field(default=100_000, metadata=_limits(ge=0))
+    mode: Literal["keyword", "semantic", "hybrid"] = "keyword"
 
 
 @dataclass(frozen=True, kw_only=True)

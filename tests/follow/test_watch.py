@@ -96,6 +96,14 @@ def test_search_sort_hot(cli, engine, syncer):
         )
     hits = cli("search", "graph", "--sort", "hot", "--json").json()
     assert [h["arxiv_id"] for h in hits] == ["2601.00003", "2601.00002", "2601.00001", "2601.00004"]
-    assert set(hits[0]) == {"arxiv_id", "title", "published", "primary_category", "authors"}
+    assert set(hits[0]) == {
+        "arxiv_id",
+        "title",
+        "published",
+        "primary_category",
+        "authors",
+        "score",
+        "mode",
+    }
     newest = cli("search", "--sort", "hot", "--limit", "2", "--json").json()
     assert [h["arxiv_id"] for h in newest] == ["2601.00003", "2601.00002"]

@@ -8,6 +8,7 @@ import click
 
 from tracker.cli import AppContext, parse_date, pass_app
 from tracker.db.engine import read_connection, write_transaction
+from tracker.errors import UsageError
 from tracker.output import emit_json, table
 
 
@@ -25,6 +26,12 @@ from tracker.output import emit_json, table
     show_default=True,
     help="hot: Hub upvotes and model downloads, decayed by age.",
 )
+@click.option(
+    "--mode",
+    type=click.Choice(["keyword", "semantic", "hybrid"]),
+    help="keyword (bm25), semantic (by meaning; needs `tracker embed`) or hybrid (both, "
+    "fused by rank). Default: [search] mode.",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print a JSON list on stdout.")
 @pass_app
 def search(
@@ -36,12 +43,14 @@ def search(
     until: str | None,
     limit: int,
     sort: str,
+    mode: str | None,
     as_json: bool,
 ) -> None:
-    """Full-text search over titles, abstracts and authors.
+    """Full-text search over titles, abstracts and authors, or by meaning.
 
     QUERY words must all appear; "a phrase", word*, -word, a OR b, title:word,
-    author:name work too. With no QUERY, lists the newest papers.
+    author:name work too. With no QUERY, lists the newest papers. --mode semantic
+    finds papers by what QUERY means, in words the abstracts need not use.
     """
     from tracker.db.search import SearchFilters, search_papers
 
@@ -51,6 +60,15 @@ def search(
         since=parse_date(since, "--since"),
         until=parse_date(until, "--until"),
     )
+    mode = mode or app.config.search.mode
+    if mode != "keyword" and query.strip():
+        if sort != "relevance":
+            raise UsageError(
+                f"--sort {sort} works with --mode keyword only.",
+                hint="Drop --sort, or use --mode keyword.",
+            )
+        _print_hits(_meaning_hits(app, mode, query, filters, limit), as_json)
+        return
     with read_connection(app.engine()) as conn:
         if sort == "hot":
             from tracker.follow.hot import hot_search
@@ -67,13 +85,31 @@ def search(
                 limit=limit,
                 candidates=app.config.search.candidates,
             )
+    _print_hits([{**h, "mode": "keyword"} for h in hits], as_json)
+
+
+HIT_KEYS = ("arxiv_id", "title", "published", "primary_category", "authors", "score", "mode")
+
+
+def _meaning_hits(
+    app: AppContext, mode: str, query: str, filters: Any, limit: int
+) -> list[dict[str, Any]]:
+    """Semantic or hybrid hits; the embedding model loads for the query (torch here)."""
+    from tracker.embed.semantic import hybrid_search, model_encoder, open_index, semantic_search
+
+    engine = app.engine()
+    find = semantic_search if mode == "semantic" else hybrid_search
+    open_index(engine, app.config)  # no vectors yet: say so before loading a model
+    encode, close = model_encoder(app.config)
+    try:
+        return find(engine, app.config, query, encode, filters=filters, limit=limit)
+    finally:
+        close()
+
+
+def _print_hits(hits: list[dict[str, Any]], as_json: bool) -> None:
     if as_json:
-        emit_json(
-            [
-                {k: h[k] for k in ("arxiv_id", "title", "published", "primary_category", "authors")}
-                for h in hits
-            ]
-        )
+        emit_json([{k: h.get(k) for k in HIT_KEYS} for h in hits])
         return
     if not hits:
         click.echo("No papers match.", err=True)

@@ -6,14 +6,13 @@ All three are user data or derived from it: sync never writes these tables.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import delete, insert, select, update
 from sqlalchemy.engine import Connection
 
-from tracker.db.bulk import chunks
 from tracker.db.models import DigestState, PaperEmbedding, Watch
 from tracker.db.tables import table_of
 
@@ -118,33 +117,7 @@ def write_digest_state(conn: Connection, when: datetime, snapshot: dict[str, Any
 
 
 def read_embeddings(conn: Connection, model: str, paper_ids: Sequence[int]) -> dict[int, Any]:
-    """paper id -> float32 vector, for the papers that have one for model."""
-    import numpy as np
+    """paper id -> float32 vector, for the papers that have one for model (any encoding)."""
+    from tracker.db.vectors import read_vectors
 
-    out: dict[int, Any] = {}
-    for part in chunks(list(paper_ids)):
-        for pid, vector in conn.execute(
-            select(PE.c.paper_id, PE.c.vector).where(PE.c.model == model, PE.c.paper_id.in_(part))
-        ):
-            out[pid] = np.frombuffer(vector, dtype=np.float32)
-    return out
-
-
-def write_embeddings(
-    conn: Connection, model: str, vectors: Iterable[tuple[int, Any]], now: datetime
-) -> int:
-    import numpy as np
-
-    rows = [
-        {
-            "paper_id": pid,
-            "model": model,
-            "dim": int(len(vec)),
-            "vector": np.asarray(vec, dtype=np.float32).tobytes(),
-            "created_at": now,
-        }
-        for pid, vec in vectors
-    ]
-    for part in chunks(rows, 200):
-        conn.execute(insert(PE), list(part))
-    return len(rows)
+    return dict(read_vectors(conn, model, paper_ids))

@@ -349,6 +349,31 @@ def m006_measurements(conn: Connection) -> None:
     md.create_all(conn)
 
 
+def m008_compact_paper_vectors(conn: Connection) -> None:
+    """Paper embeddings stored compactly, and which version of a paper each one saw.
+
+    `encoding` says how `vector` is packed (float32 rows written before this, float16
+    or int8 since: ≤ 1 KB a paper); `paper_version` lets `tracker embed` find papers
+    whose text changed; `embedding_state` counts writes per model, so the memory-mapped
+    search matrix knows cheaply when it is stale.
+    """
+    conn.execute(
+        text("ALTER TABLE paper_embeddings ADD COLUMN encoding VARCHAR NOT NULL DEFAULT 'float32'")
+    )
+    conn.execute(
+        text("ALTER TABLE paper_embeddings ADD COLUMN paper_version INTEGER NOT NULL DEFAULT 0")
+    )
+    md = MetaData()
+    Table(
+        "embedding_state",
+        md,
+        Column("model", String, primary_key=True),
+        Column("generation", Integer, nullable=False),
+        Column("updated_at", UTC_DATETIME),
+    )
+    md.create_all(conn)
+
+
 MIGRATIONS: list[Migration] = [
     m001_create_papers,
     m002_hub_models_results,
@@ -356,6 +381,7 @@ MIGRATIONS: list[Migration] = [
     m004_watchlists_digest,
     m005_fts_write_tuning,
     m006_measurements,
+    m008_compact_paper_vectors,
 ]
 
 

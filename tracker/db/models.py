@@ -12,7 +12,16 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import BigInteger, Column, Index, LargeBinary, Text, UniqueConstraint
+from sqlalchemy import (
+    BigInteger,
+    Column,
+    Index,
+    Integer,
+    LargeBinary,
+    String,
+    Text,
+    UniqueConstraint,
+)
 from sqlmodel import Field, SQLModel
 
 
@@ -273,7 +282,10 @@ class DigestState(SQLModel, table=True):
 
 
 class PaperEmbedding(SQLModel, table=True):
-    """A paper's title+abstract embedding (float32 bytes), computed once per model."""
+    """A paper's title+abstract embedding, computed once per model and paper version.
+
+    `encoding` says how `vector` is packed: float32 (rows of m004), float16 or int8
+    (tracker.db.vectors; m008)."""
 
     __tablename__ = "paper_embeddings"
 
@@ -282,3 +294,21 @@ class PaperEmbedding(SQLModel, table=True):
     dim: int
     vector: bytes = Field(sa_column=Column(LargeBinary, nullable=False))
     created_at: datetime | None = None
+    encoding: str = Field(
+        default="float32",
+        sa_column=Column(String, nullable=False, server_default="float32"),
+    )
+    paper_version: int = Field(
+        default=0, sa_column=Column(Integer, nullable=False, server_default="0")
+    )
+
+
+class EmbeddingState(SQLModel, table=True):
+    """A counter per model, bumped by every write of its embeddings (m008): the search
+    matrix built from them is stale when it was built at another generation."""
+
+    __tablename__ = "embedding_state"
+
+    model: str = Field(primary_key=True)
+    generation: int
+    updated_at: datetime | None = None

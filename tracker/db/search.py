@@ -82,6 +82,31 @@ def _typed(statement: TextClause, params: dict[str, Any]) -> TextClause:
     return statement
 
 
+def rows_passing(
+    conn: Connection, ids: list[int], filters: SearchFilters = SearchFilters()
+) -> dict[int, Any]:
+    """The listing rows (and abstracts) of the papers among ids that pass the filters:
+    how search by meaning, which ranks ids first, applies the same filters."""
+    found: dict[int, Any] = {}
+    for part in chunks(ids):
+        params: dict[str, Any] = {"ids": list(part)}
+        where = _filter_sql(filters, params)
+        statement = text(
+            "SELECT p.id, p.arxiv_id, p.title, p.published, p.primary_category, p.authors, "
+            f"p.abstract FROM papers p WHERE p.id IN :ids AND {where}"
+        ).bindparams(bindparam("ids", expanding=True))
+        # Typed result columns: dates come back as datetimes on SQLite too.
+        statement = statement.columns(*_COLUMNS, P.c.abstract)  # type: ignore[assignment]
+        for row in conn.execute(_typed(statement, params), params):
+            found[row.id] = row
+    return found
+
+
+def as_hit(row: Any, score: float | None, mode: str) -> dict[str, Any]:
+    """A search hit of any mode: the keyword hit's keys, its score and the mode."""
+    return {**_as_dict(row, None), "score": score, "mode": mode}
+
+
 def _as_dict(row: Any, score: float | None) -> dict[str, Any]:
     return {
         "arxiv_id": row.arxiv_id,

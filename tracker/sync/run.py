@@ -49,5 +49,10 @@ def run_sync(
 
             sync_hub(engine, config, report, progress, now)
         checkpoint(engine)
+    if config.search.embeddings:
+        # Imported here: torch loads only when there are papers to embed.
+        from tracker.embed.after_sync import embed_after_sync
+
+        embed_after_sync(engine, config, report)
     report.seconds = time.monotonic() - started
     return report

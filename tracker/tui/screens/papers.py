@@ -22,6 +22,7 @@ from tracker.db.paper_list import PAGE_SIZE, SORT_LABELS, Page, PaperFilters, Pa
 from tracker.tui.export_actions import EXPORT_BINDING, ExportActions
 from tracker.tui.messages import PaperChanged
 from tracker.tui.paper_actions import PAPER_BINDINGS, PaperActions
+from tracker.tui.search_modes import MODE_BINDING, SearchModes
 from tracker.tui.widgets.paged_list import Direction, PagedList
 from tracker.tui.widgets.paper_detail import PaperDetail
 from tracker.tui.widgets.paper_table import PaperTable
@@ -41,7 +42,7 @@ LIVE_CANDIDATES = 500
 COUNT_DELAY = 0.3
 
 
-class PapersScreen(PaperActions, ExportActions):
+class PapersScreen(PaperActions, ExportActions, SearchModes):
     AUTO_FOCUS = "#paper-table"
     BINDINGS = [
         Binding("slash", "focus_search", "Search"),
@@ -50,6 +51,7 @@ class PapersScreen(PaperActions, ExportActions):
         Binding("escape", "focus_list", "List", show=False),
         *PAPER_BINDINGS,
         EXPORT_BINDING,
+        MODE_BINDING,
     ]
 
     class PageLoaded(Message):
@@ -189,7 +191,10 @@ class PapersScreen(PaperActions, ExportActions):
             with self.engine.connect() as conn:
                 self._loading = conn.connection.dbapi_connection
                 try:
-                    page = fetch_papers(conn, filters, candidates=self.candidates(filters))
+                    if self.by_meaning(filters):
+                        page = self.meaning_page(filters)
+                    else:
+                        page = fetch_papers(conn, filters, candidates=self.candidates(filters))
                 except Exception as exc:
                     if not interrupted(exc) or generation == self.generation:
                         raise

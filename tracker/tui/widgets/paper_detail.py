@@ -10,6 +10,7 @@ from textual.containers import VerticalScroll
 from textual.widgets import Static
 
 from tracker.tui.formatting import count, day, metric, one_line, params
+from tracker.tui.widgets.similar_papers import SimilarPapers
 
 if TYPE_CHECKING:
     from textual.widgets import DataTable
@@ -92,9 +93,19 @@ class PaperDetail(VerticalScroll):
                 Text("✓" if r["verified"] else r["source"][:3], style="dim"),
                 key=str(i),
             )
+        self._similar().load(paper["arxiv_id"])
         self.set_class(not paper["models"], "-no-models")
         self.set_class(not paper["results"], "-no-results")
         self.scroll_home(animate=False)
+
+    def _similar(self) -> SimilarPapers:
+        """The "Similar papers" section, mounted last on first use."""
+        found = self.query(SimilarPapers)
+        if found:
+            return found.first()
+        section = SimilarPapers(id="paper-similar-section")
+        self.mount(section)
+        return section
 
     def _meta(self, paper: dict[str, Any]) -> Text:
         text = Text()
