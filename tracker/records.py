@@ -58,8 +58,16 @@ class ResultRecord:
     metric_name: str = ""
     value_text: str = ""
     verified: bool = False
-    source: str = "model-index"  # model-index, pwc-archive, model-card, paper, demo
+    source: str = "model-index"  # model-index, eval-results, pwc-archive, model-card, paper, demo
     paper_arxiv_id: str | None = None
+    # Provenance of an eval-results score (the Hub's .eval_results/*.yaml files).
+    variant: str = ""  # "" for the default setup, "with tools": never ranked together
+    notes: str = ""
+    source_name: str = ""
+    source_url: str = ""
+    dataset_revision: str = ""
+    result_date: str = ""  # as the file gives it (ISO 8601)
+    pull_request: str = ""  # a community-provided score's pull request
 
 
 @dataclass
@@ -94,6 +102,10 @@ class ModelRecord:
     detailed: bool = False
     # The id asked for, when the Hub answered with a redirect to a renamed repo.
     renamed_from: str | None = None
+    # True when the answer carried evalResults (asked for), so eval_results is the whole truth.
+    evals_read: bool = False
+    eval_results: list[ResultRecord] = field(default_factory=list)
+    eval_errors: int = 0  # .eval_results files the Hub reported as invalid (never stored)
 
 
 @dataclass

@@ -237,8 +237,10 @@ def leaderboard(
 
     Lower is better for loss, error, perplexity, WER, FID and CER-style metrics; a
     metric whose name says neither is ranked higher-is-better and marked "(guessed)".
-    Rows come from model cards (model-index) and the Papers with Code archive; a
-    result both hold is shown once, with both sources.
+    Rows come from model cards (model-index), the Hub's eval results files and the
+    Papers with Code archive; a result several hold is shown once, with every source.
+    An eval-results score is verified (✓) or community-provided; a "with tools" score
+    is ranked on a board of its own.
     """
     from tracker.db.leaderboards import leaderboard as ranked
 
@@ -263,7 +265,7 @@ def _print_boards(rows: list[dict[str, Any]]) -> None:
     board: tuple[Any, ...] | None = None
     batch: list[tuple[Any, ...]] = []
     for row in rows:
-        key = (row["dataset"], row["config"], row["split"], row["metric"])
+        key = (row["dataset"], row["config"], row["split"], row["metric"], row.get("variant"))
         if key != board:
             _flush(batch)
             batch = []
@@ -281,18 +283,33 @@ def _print_boards(rows: list[dict[str, Any]]) -> None:
                 row["rank"],
                 row["model"],
                 _value(row),
-                "✓" if row["verified"] else "",
+                badge(row),
                 "+".join(row["sources"]),
                 row["paper"] or "",
+                (row.get("provenance") or {}).get("notes") or "",
             )
         )
     _flush(batch)
 
 
+def badge(row: dict[str, Any]) -> str:
+    """✓ for a verified score; 'community' for an eval-results score nobody verified."""
+    if row["verified"]:
+        return "✓"
+    provenance = row.get("provenance") or {}
+    if provenance.get("pull_request"):
+        return f"community (PR #{provenance['pull_request']})"
+    return "community" if provenance else ""
+
+
 def _flush(batch: list[tuple[Any, ...]]) -> None:
-    if batch:
-        table(batch, ["#", "model", "value", "verified", "source", "paper"], wide=1)
-        click.echo("")
+    if not batch:
+        return
+    headers = ["#", "model", "value", "verified", "source", "paper", "notes"]
+    if not any(row[-1] for row in batch):  # no notes on this board: no column for them
+        batch, headers = [row[:-1] for row in batch], headers[:-1]
+    table(batch, headers, wide=1)
+    click.echo("")
 
 
 COMMANDS = [models, tasks, datasets, leaderboard]

@@ -17,6 +17,7 @@ from sqlalchemy import Table, bindparam, delete, insert, select, tuple_, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection
 
+from tracker.db.migrations import RESULT_PROVENANCE
 from tracker.db.models import Dataset, Model, ModelDataset, Paper, PaperModel, Result, Task
 from tracker.db.papers import add_code_links, chunks, insert_ignore
 from tracker.db.tables import IS_PAPER
@@ -73,7 +74,15 @@ RESULT_KEY = (
     "metric_type",
     "metric_name",
 )
-_RESULT_VALUES = ("model_id", "paper_id", "dataset_name", "value", "value_text", "verified")
+_RESULT_VALUES = (
+    "model_id",
+    "paper_id",
+    "dataset_name",
+    "value",
+    "value_text",
+    "verified",
+    *RESULT_PROVENANCE,
+)
 
 
 @dataclass
@@ -272,6 +281,7 @@ def _result_row(r: ResultRecord, model_id: int | None, paper_id: int | None) -> 
         "value": r.value,
         "value_text": r.value_text,
         "verified": r.verified,
+        **{name: getattr(r, name) for name in RESULT_PROVENANCE},
     }
 
 

@@ -24,7 +24,14 @@ from tracker.errors import NotFoundError
 from tracker.tasks_catalog import canonical_task
 
 # Which source a merged row shows, best first.
-SOURCE_RANK = {"model-index": 0, "model-card": 1, "paper": 2, "demo": 3, "pwc-archive": 4}
+SOURCE_RANK = {
+    "model-index": 0,
+    "eval-results": 1,
+    "model-card": 2,
+    "paper": 3,
+    "demo": 4,
+    "pwc-archive": 5,
+}
 
 
 def _norm_name(name: str) -> str:
@@ -97,7 +104,25 @@ def _entry(r: Any) -> dict[str, Any]:
         "value_text": r.value_text,
         "verified": bool(r.verified),
         "source": r.source,
+        "variant": r.variant or None,
+        "provenance": provenance(r),
         "_paper_id": r.paper_id,
+    }
+
+
+def provenance(r: Any) -> dict[str, Any] | None:
+    """Where an eval-results score comes from: verified or community (a pull request),
+    its source, the benchmark's revision, the date and the notes; None for other rows."""
+    if r.source != "eval-results":
+        return None
+    return {
+        "status": "verified" if r.verified else "community",
+        "pull_request": r.pull_request or None,
+        "source_name": r.source_name or None,
+        "source_url": r.source_url or None,
+        "dataset_revision": r.dataset_revision or None,
+        "date": r.result_date or None,
+        "notes": r.notes or None,
     }
 
 
@@ -119,9 +144,11 @@ def leaderboard(
     if not rows:
         _no_results(conn, task_id)
         return []
-    boards: dict[tuple[str, str, str, str], list[dict[str, Any]]] = defaultdict(list)
+    # A variant ("with tools") is another setup: a board of its own, never ranked with the default.
+    boards: dict[tuple[str, str, str, str, str], list[dict[str, Any]]] = defaultdict(list)
     for r in rows:
-        boards[(r.dataset_id, r.dataset_config, r.dataset_split, r.metric_type)].append(_entry(r))
+        key = (r.dataset_id, r.dataset_config, r.dataset_split, r.variant, r.metric_type)
+        boards[key].append(_entry(r))
     out: list[dict[str, Any]] = []
     for (*_where, metric_type), entries in sorted(
         boards.items(), key=lambda kv: (-len(kv[1]), kv[0])
@@ -144,6 +171,7 @@ class Board:
     config: str | None
     split: str | None
     metric: str
+    variant: str | None = None
     rows: list[dict[str, Any]] = field(default_factory=list)
 
     @property
@@ -158,8 +186,12 @@ def boards(rows: list[dict[str, Any]]) -> list[Board]:
     """leaderboard()'s rows cut into their boards, in the same order."""
     out: list[Board] = []
     for row in rows:
-        key = (row["dataset"], row["config"], row["split"], row["metric"])
-        if not out or (out[-1].dataset, out[-1].config, out[-1].split, out[-1].metric) != key:
+        key = (row["dataset"], row["config"], row["split"], row["metric"], row.get("variant"))
+        last = out[-1] if out else None
+        if (
+            last is None
+            or (last.dataset, last.config, last.split, last.metric, last.variant) != key
+        ):
             out.append(Board(*key))
         out[-1].rows.append(row)
     return out
@@ -175,6 +207,7 @@ def _merge(entries: list[dict[str, Any]]) -> list[dict[str, Any]]:
             kept.append({**entry, "sources": [entry["source"]]})
         elif entry["source"] not in twin["sources"]:
             twin["sources"].append(entry["source"])
+            twin["provenance"] = twin["provenance"] or entry["provenance"]
             twin["paper"] = twin["paper"] or entry["paper"]
             twin["paper_title"] = twin["paper_title"] or entry["paper_title"]
     return kept

@@ -16,6 +16,7 @@ from sqlalchemy import func, or_, select, union
 from sqlalchemy.engine import Connection
 
 from tracker.db.dataset_filter import models_on_dataset
+from tracker.db.leaderboards import provenance
 from tracker.db.queries import iso
 from tracker.db.sorts import MODEL_SORTS, ModelSort
 from tracker.db.tables import MD, PM, M, P, R, T
@@ -284,6 +285,8 @@ def _model_results(conn: Connection, model_id: int, repo_id: str) -> list[dict[s
             "verified": bool(r.verified),
             "source": r.source,
             "paper": r.arxiv_id,
+            "variant": r.variant or None,
+            "provenance": provenance(r),
         }
         for r in conn.execute(query)
     ]

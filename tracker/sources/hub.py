@@ -49,8 +49,8 @@ from tracker.errors import GatedModelError, SourceQueryError, SourceUnavailableE
 from tracker.records import DailyPaperRecord, ModelRecord
 from tracker.sources.hub_records import (
     daily_record,
+    json_record,
     listing_record,
-    model_record,
     skim_record,
 )
 
@@ -87,6 +87,8 @@ LIST_EXPAND = [
     "sha",
     "tags",
     "trendingScore",
+    # The .eval_results/*.yaml scores: on the listing page, so reading them costs no request.
+    "evalResults",
 ]
 INFO_EXPAND = [*LIST_EXPAND, "cardData", "model-index"]
 
@@ -341,18 +343,25 @@ class HubSource:
     # --- one model ----------------------------------------------------------------
 
     def model_info(self, repo_id: str) -> ModelRecord | None:
-        """The model with its card and results; None when the Hub has no such model."""
+        """The model with its card and results; None when the Hub has no such model.
+
+        The body is read as JSON (as HfApi.model_info reads it) so that evalResults'
+        invalid files can be counted; a followed 307 from an old name counts as a request.
+        """
+        url = f"{self.endpoint}/api/models/{repo_id}"
+        params = [("expand", field) for field in INFO_EXPAND]
         try:
-            info = self._send(
-                lambda: self.api.model_info(repo_id, expand=INFO_EXPAND, timeout=self.timeout),  # type: ignore[arg-type]
-                f"model {repo_id}",
-            )
+            response = self._send(partial(self._get, url, params), f"model {repo_id}")
         except _NotOnHub:
             log.info("model %s is not on the Hub (deleted or private)", repo_id)
             return None
-        record = model_record(info, detailed=True)
+        record = json_record(response.json(), detailed=True)
+        if record is None:
+            raise SourceQueryError(
+                f"the Hub's answer for model {repo_id} could not be read.",
+                hint=f"Check [hub] endpoint ({self.endpoint}) in your config.",
+            )
         if record.repo_id != repo_id:
-            self._count()  # the 307 from the old name
             record.renamed_from = repo_id
             log.info("model %s was renamed to %s", repo_id, record.repo_id)
         return record

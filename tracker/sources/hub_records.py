@@ -14,6 +14,7 @@ from huggingface_hub.hf_api import ModelInfo
 
 from tracker.ids import try_parse_arxiv_id
 from tracker.records import DailyPaperRecord, ModelRecord, ResultRecord
+from tracker.sources.hub_evals import read_eval_results
 from tracker.tasks_catalog import canonical_task
 
 log = logging.getLogger(__name__)
@@ -21,13 +22,29 @@ log = logging.getLogger(__name__)
 
 def listing_record(item: Any) -> ModelRecord | None:
     """A listing item (with or without expand) -> ModelRecord; None if unreadable."""
+    return json_record(item, detailed=False)
+
+
+def json_record(item: Any, *, detailed: bool) -> ModelRecord | None:
+    """A listing item or a model_info body -> ModelRecord; None if unreadable.
+
+    evalResults is read apart (tracker.sources.hub_evals), item by item, so that one
+    invalid file is counted and the model's other fields and scores are kept.
+    """
     if not isinstance(item, dict) or not item.get("id"):
         return None
+    fields = {k: v for k, v in item.items() if k != "evalResults"}
     try:
-        return model_record(ModelInfo(**item), detailed=False)  # type: ignore[no-untyped-call]
+        record = model_record(ModelInfo(**fields), detailed=detailed)  # type: ignore[no-untyped-call]
     except (TypeError, ValueError, KeyError) as exc:
-        log.warning("skipping unreadable listing item %r: %s", item.get("id"), exc)
+        log.warning("skipping unreadable model %r: %s", item.get("id"), exc)
         return None
+    if "evalResults" in item:
+        read = read_eval_results(item["evalResults"], record.repo_id)
+        record.evals_read = True
+        record.eval_results = read.results
+        record.eval_errors = read.errors
+    return record
 
 
 def skim_record(item: Any) -> ModelRecord | None:

@@ -33,6 +33,7 @@ from tracker.config import Config
 from tracker.db import hub as store
 from tracker.db.bulk import chunks
 from tracker.db.engine import read_connection, write_transaction
+from tracker.db.eval_results import replace_eval_results
 from tracker.db.papers import ensure_stubs, upsert_papers
 from tracker.errors import TrackerError
 from tracker.ids import parse_arxiv_id
@@ -73,6 +74,7 @@ class Stored:
     details: int = 0
     missing: int = 0  # cards asked for that the Hub no longer has
     errors: int = 0
+    eval_errors: int = 0  # .eval_results files the Hub reported invalid (logged, not stored)
 
 
 class HubSync:
@@ -192,6 +194,7 @@ class HubSync:
             store.add_model_datasets(
                 conn, {written.ids[r.repo_id]: r.datasets for r in records if r.datasets}
             )
+            out.new_results += _store_evals(conn, records, written.ids, pids, out)
         todo = []
         for r in records:
             old = before.get(r.repo_id)
@@ -253,6 +256,7 @@ class HubSync:
                 for r in found
             }
             out.new_results += store.replace_model_results(conn, cards)
+            out.new_results += _store_evals(conn, found, written.ids, pids, out)
 
     def pending_details(self, limit: int = 1000) -> list[str]:
         """Linked models whose card was never read (a run stopped before it got there)."""
@@ -336,6 +340,30 @@ class HubSync:
         with write_transaction(self.engine) as conn:
             pids = store.paper_ids(conn, [r.arxiv_id for r in records], stubs=False)
             return store.apply_daily_papers(conn, records, pids), left
+
+
+def _store_evals(
+    conn: Connection,
+    records: list[ModelRecord],
+    ids: dict[str, int],
+    pids: dict[str, int],
+    out: Stored,
+) -> int:
+    """The eval-results scores of the records that carried them; returns how many are new."""
+    read = [r for r in records if r.evals_read and r.repo_id in ids]
+    for r in read:
+        if r.eval_errors:
+            log.warning("model %s: %d invalid eval results files skipped", r.repo_id, r.eval_errors)
+        out.eval_errors += r.eval_errors
+    cards = {
+        ids[r.repo_id]: (
+            r.repo_id,
+            next((pids[a] for a in r.arxiv_ids if a in pids), None),
+            r.eval_results,
+        )
+        for r in read
+    }
+    return replace_eval_results(conn, cards) if cards else 0
 
 
 def _without_sha(record: ModelRecord) -> ModelRecord:
@@ -468,6 +496,7 @@ def _report_hub(
         cards_read=out.details,
         cards_missing=out.missing,
         card_errors=out.errors,
+        eval_errors=out.eval_errors,
         papers_fetched=job.papers_fetched,
         stubs=job.stubs,
         hub_requests=hub_requests,
