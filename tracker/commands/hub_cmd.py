@@ -294,9 +294,9 @@ def _print_boards(rows: list[dict[str, Any]]) -> None:
 
 def badge(row: dict[str, Any]) -> str:
     """✓ for a verified score; 'community' for an eval-results score nobody verified."""
-    if row["verified"]:
-        return "✓"
     provenance = row.get("provenance") or {}
+    if row["verified"] or provenance.get("status") == "verified":
+        return "✓"
     if provenance.get("pull_request"):
         return f"community (PR #{provenance['pull_request']})"
     return "community" if provenance else ""
