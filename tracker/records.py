@@ -116,3 +116,25 @@ class DailyPaperRecord:
     upvotes: int = 0
     github_repo: str | None = None
     project_page: str | None = None
+    # The Hub's machine-written TLDR and keywords, when the feed item carries them.
+    summary: str | None = None
+    keywords: list[str] | None = None
+    github_stars: int | None = None
+
+
+@dataclass
+class PaperPageRecord:
+    """A paper's Hub page (paper_info): its TLDR, keywords and what links to it."""
+
+    arxiv_id: str
+    summary: str | None = None  # ai_summary: machine-written
+    keywords: list[str] = field(default_factory=list)
+    upvotes: int | None = None
+    github_repo: str | None = None
+    github_stars: int | None = None
+    models: list[ModelRecord] = field(default_factory=list)
+    datasets: list[str] = field(default_factory=list)
+    spaces: list[str] = field(default_factory=list)
+    num_models: int | None = None
+    num_datasets: int | None = None
+    num_spaces: int | None = None

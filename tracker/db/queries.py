@@ -12,6 +12,7 @@ from sqlalchemy import func, select
 from sqlalchemy.engine import Connection
 
 from tracker.db.models import Trial
+from tracker.db.paper_hub import paper_page
 from tracker.db.tables import CL, IS_PAPER, MD, PA, PC, PM, PT, PU, A, M, P, R
 from tracker.errors import NotFoundError
 from tracker.ids import parse_arxiv_id
@@ -71,6 +72,7 @@ def paper_detail(conn: Connection, raw_id: str) -> dict[str, Any]:
         "tasks": tasks,
         "datasets": sorted(datasets),
         "results": results,
+        **paper_page(conn, pid),
         **_user_data(conn, pid),
     }
 

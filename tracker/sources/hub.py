@@ -36,6 +36,7 @@ from huggingface_hub.errors import (
     OfflineModeIsEnabled,
     RepositoryNotFoundError,
 )
+from huggingface_hub.hf_api import PaperInfo
 from huggingface_hub.utils import (  # type: ignore[attr-defined]
     build_hf_headers,
     get_session,
@@ -46,11 +47,12 @@ from huggingface_hub.utils import (  # type: ignore[attr-defined]
 from tracker import __version__
 from tracker.config import HubConfig
 from tracker.errors import GatedModelError, SourceQueryError, SourceUnavailableError
-from tracker.records import DailyPaperRecord, ModelRecord
+from tracker.records import DailyPaperRecord, ModelRecord, PaperPageRecord
 from tracker.sources.hub_records import (
     daily_record,
     json_record,
     listing_record,
+    paper_page_record,
     skim_record,
 )
 
@@ -339,6 +341,27 @@ class HubSource:
             if len(items) < DAILY_PAGE_SIZE:
                 break
         return out
+
+    # --- one paper -------------------------------------------------------------------
+
+    def paper_info(self, arxiv_id: str) -> PaperPageRecord | None:
+        """The paper's Hub page in one request (GET /api/papers/{id}, read as the
+        library's PaperInfo); None when the Hub has no page for it."""
+        url = f"{self.endpoint}/api/papers/{arxiv_id}"
+        try:
+            response = self._send(partial(self._get, url, None), f"paper {arxiv_id}")
+        except _NotOnHub:
+            log.info("paper %s has no page on the Hub", arxiv_id)
+            return None
+        body = response.json()
+        try:
+            info = PaperInfo(**body)  # type: ignore[no-untyped-call]
+        except (TypeError, ValueError, KeyError) as exc:
+            raise SourceQueryError(
+                f"the Hub's page for paper {arxiv_id} could not be read: {exc}.",
+                hint=f"Check [hub] endpoint ({self.endpoint}) in your config.",
+            ) from exc
+        return paper_page_record(info, arxiv_id)
 
     # --- one model ----------------------------------------------------------------
 

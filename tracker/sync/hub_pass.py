@@ -34,11 +34,12 @@ from tracker.db import hub as store
 from tracker.db.bulk import chunks
 from tracker.db.engine import read_connection, write_transaction
 from tracker.db.eval_results import replace_eval_results
+from tracker.db.paper_hub import save_daily_summaries, save_paper_page
 from tracker.db.papers import ensure_stubs, upsert_papers
 from tracker.errors import TrackerError
 from tracker.ids import parse_arxiv_id
 from tracker.progress import SourceProgress
-from tracker.records import ModelRecord
+from tracker.records import DailyPaperRecord, ModelRecord, PaperPageRecord
 from tracker.sources.hub import HubSource
 from tracker.sync.hub_walks import (
     CARDS_PER_RUN,
@@ -339,6 +340,7 @@ class HubSync:
         records = [r for week in todo for r in self.hub.daily_papers(week)]
         with write_transaction(self.engine) as conn:
             pids = store.paper_ids(conn, [r.arxiv_id for r in records], stubs=False)
+            save_daily_summaries(conn, records, pids)
             return store.apply_daily_papers(conn, records, pids), left
 
 
@@ -530,12 +532,18 @@ def refresh_paper(
         store.seed_tasks(conn)
     job.ensure_papers([arxiv_id])
     out = Stored()
-    records = job.hub.models_for_paper(arxiv_id, config.hub.models_per_paper)
-    for record in records:  # the filter names this paper even when a tag spells it oddly
-        if arxiv_id not in record.arxiv_ids:
-            record.arxiv_ids.append(arxiv_id)
+    page = job.hub.paper_info(arxiv_id)
+    if page is None:  # no Hub page: the models whose tags cite it
+        records = job.hub.models_for_paper(arxiv_id, config.hub.models_per_paper)
+        for record in records:  # the filter names this paper even when a tag spells it oddly
+            if arxiv_id not in record.arxiv_ids:
+                record.arxiv_ids.append(arxiv_id)
+    else:
+        records = job.select_models(page.models)
     todo = job.store_listing(records, out)
     job.fetch_details(todo, out)
+    if page is not None:
+        _save_page(job, page)
     save_state(engine, key, last_run=job.now, last_success=job.now, last_error=None)
     return {
         "arxiv_id": arxiv_id,
@@ -546,4 +554,16 @@ def refresh_paper(
         "cards_read": out.details,
         "requests": job.hub.requests,
         "arxiv_requests": job.arxiv_requests,
+        "hub_page": page is not None,
     }
+
+
+def _save_page(job: HubSync, page: PaperPageRecord) -> None:
+    """The paper's Hub page: TLDR, keywords, counts and Spaces; its upvotes and repo."""
+    daily = DailyPaperRecord(page.arxiv_id, upvotes=page.upvotes or 0, github_repo=page.github_repo)
+    with write_transaction(job.engine) as conn:
+        pids = store.paper_ids(conn, [page.arxiv_id])
+        if page.arxiv_id not in pids:
+            return
+        save_paper_page(conn, pids[page.arxiv_id], page, job.now)
+        store.apply_daily_papers(conn, [daily], store.paper_ids(conn, [page.arxiv_id], stubs=False))
