@@ -138,3 +138,21 @@ class PaperPageRecord:
     num_models: int | None = None
     num_datasets: int | None = None
     num_spaces: int | None = None
+
+
+@dataclass
+class BenchmarkEntryRecord:
+    """One row of a benchmark dataset's Hub leaderboard (get_dataset_leaderboard)."""
+
+    rank: int
+    model_repo: str
+    value: float | None
+    verified: bool = False
+    filename: str = ""
+    bench_task: str = ""  # the benchmark's own task (gpqa_diamond), when the Hub says
+    source_name: str = ""
+    source_url: str = ""
+    author: str = ""
+    pull_request: str = ""  # a community-provided score's pull request number
+    notes: str = ""
+    variant: str = ""  # "with tools" or "" (tracker.sources.hub_evals.variant_of)

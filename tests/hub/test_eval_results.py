@@ -10,6 +10,7 @@ from sqlalchemy import select
 
 from tests.hub.conftest import serve_daily, serve_info, serve_listing
 from tests.hub.test_hub_sync import add_papers
+from tests.support.server import Reply
 from tracker.db.models import Result
 from tracker.sources.hub import LIST_EXPAND, HubSource
 
@@ -58,11 +59,19 @@ def test_the_listing_asks_for_eval_results():
     assert "evalResults" in LIST_EXPAND
 
 
+def serve_boards(server) -> None:
+    """The leaderboards of the two benchmarks the model's scores cite (HLE has none)."""
+    board = json.loads((FIXTURES / "leaderboard_gpqa.json").read_text())
+    server.add("/api/datasets/Idavidrein/gpqa/leaderboard", Reply.json(board))
+    server.add("/api/datasets/cais/hle/leaderboard", Reply.json({"error": "none"}, status=404))
+
+
 def sync_the_model(env, server, cli, db_engine) -> dict[str, Any]:
     add_papers(db_engine, ["2511.00001"])
     serve_listing(server, [[listed(info())]])
     serve_info(server, info())
     serve_daily(server)
+    serve_boards(server)
     result = cli("sync", "--source", "hub", "--json")
     assert result.code == 0, result.err
     report: dict[str, Any] = result.json()

@@ -36,7 +36,7 @@ from huggingface_hub.errors import (
     OfflineModeIsEnabled,
     RepositoryNotFoundError,
 )
-from huggingface_hub.hf_api import PaperInfo
+from huggingface_hub.hf_api import DatasetInfo, PaperInfo
 from huggingface_hub.utils import (  # type: ignore[attr-defined]
     build_hf_headers,
     get_session,
@@ -47,7 +47,8 @@ from huggingface_hub.utils import (  # type: ignore[attr-defined]
 from tracker import __version__
 from tracker.config import HubConfig
 from tracker.errors import GatedModelError, SourceQueryError, SourceUnavailableError
-from tracker.records import DailyPaperRecord, ModelRecord, PaperPageRecord
+from tracker.records import BenchmarkEntryRecord, DailyPaperRecord, ModelRecord, PaperPageRecord
+from tracker.sources.hub_evals import read_board
 from tracker.sources.hub_records import (
     daily_record,
     json_record,
@@ -341,6 +342,42 @@ class HubSource:
             if len(items) < DAILY_PAGE_SIZE:
                 break
         return out
+
+    # --- benchmarks ----------------------------------------------------------------
+
+    def dataset_leaderboard(
+        self, dataset_id: str, *, all_models: bool = False
+    ) -> list[BenchmarkEntryRecord] | None:
+        """A benchmark dataset's Hub leaderboard (as HfApi.get_dataset_leaderboard asks
+        for it, read into DatasetLeaderboardEntry); None when it has none. By default
+        only base models, as the Hub ranks them; all_models adds fine-tuned ones."""
+        url = f"{self.endpoint}/api/datasets/{dataset_id}/leaderboard"
+        params = [("base_model", "false")] if all_models else None
+        try:
+            response = self._send(partial(self._get, url, params), f"benchmark {dataset_id}")
+        except _NotOnHub:
+            log.info("dataset %s has no leaderboard on the Hub", dataset_id)
+            return None
+        return read_board(response.json(), dataset_id)
+
+    def dataset_task_categories(self, dataset_id: str) -> list[str]:
+        """The dataset card's task_categories (one request); [] when none or no such dataset."""
+        url = f"{self.endpoint}/api/datasets/{dataset_id}"
+        try:
+            response = self._send(
+                partial(self._get, url, [("expand", "cardData")]), f"dataset {dataset_id}"
+            )
+        except _NotOnHub:
+            return []
+        try:
+            card = DatasetInfo(**response.json()).card_data  # type: ignore[no-untyped-call]
+        except (TypeError, ValueError, KeyError) as exc:
+            log.warning("dataset %s: unreadable answer: %s", dataset_id, exc)
+            return []
+        categories = getattr(card, "task_categories", None) if card is not None else None
+        if isinstance(categories, str):
+            categories = [categories]
+        return [c for c in categories or [] if isinstance(c, str)]
 
     # --- one paper -------------------------------------------------------------------
 

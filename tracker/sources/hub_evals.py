@@ -20,8 +20,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from huggingface_hub import EvalResultEntry, parse_eval_result_entries
+from huggingface_hub.hf_api import DatasetLeaderboardEntry
 
-from tracker.records import ResultRecord
+from tracker.records import BenchmarkEntryRecord, ResultRecord
 
 log = logging.getLogger(__name__)
 
@@ -143,4 +144,45 @@ def read_eval_results(raw: Any, repo_id: str) -> EvalRead:
             log.warning("model %s: unreadable eval results item: %r", repo_id, exc)
             continue
         out.results += [eval_record(e, repo_id) for e in entries]
+    return out
+
+
+def _task_of(entry: DatasetLeaderboardEntry) -> str:
+    """The benchmark task of a board row: a taskId the Hub sends (kept by the library as
+    an unknown key), else the result file's name (.eval_results/gpqa_diamond.yaml)."""
+    extra = vars(entry)
+    for key in ("taskId", "task_id"):
+        if isinstance(extra.get(key), str) and extra[key]:
+            return str(extra[key])
+    return ""
+
+
+def board_record(entry: DatasetLeaderboardEntry) -> BenchmarkEntryRecord:
+    """A parsed leaderboard entry -> BenchmarkEntryRecord."""
+    source = entry.source if isinstance(entry.source, dict) else {}
+    author = entry.author
+    return BenchmarkEntryRecord(
+        rank=entry.rank if isinstance(entry.rank, int) else 0,
+        model_repo=str(entry.model_id),
+        value=_number(entry.value),
+        verified=entry.verified is True,
+        filename=_text(entry.filename),
+        bench_task=_task_of(entry),
+        source_name=_text(source.get("name")),
+        source_url=_text(source.get("url")),
+        author=_text(getattr(author, "name", None) or getattr(author, "username", None)),
+        pull_request=_text(entry.pull_request),
+        notes=_text(entry.notes),
+        variant=variant_of(entry.notes),
+    )
+
+
+def read_board(raw: Any, dataset_id: str) -> list[BenchmarkEntryRecord]:
+    """A leaderboard answer (a list of entries) -> records; an unreadable entry is skipped."""
+    out: list[BenchmarkEntryRecord] = []
+    for item in raw if isinstance(raw, list) else []:
+        try:
+            out.append(board_record(DatasetLeaderboardEntry(**item)))  # type: ignore[no-untyped-call]
+        except (KeyError, TypeError, ValueError, AttributeError) as exc:
+            log.warning("benchmark %s: unreadable leaderboard entry: %r", dataset_id, exc)
     return out

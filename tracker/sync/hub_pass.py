@@ -41,6 +41,7 @@ from tracker.ids import parse_arxiv_id
 from tracker.progress import SourceProgress
 from tracker.records import DailyPaperRecord, ModelRecord, PaperPageRecord
 from tracker.sources.hub import HubSource
+from tracker.sync.hub_benchmarks import benchmarks_pass
 from tracker.sync.hub_walks import (
     CARDS_PER_RUN,
     DAILY_WEEKS_PER_RUN,
@@ -403,6 +404,7 @@ def sync_hub(
         store.seed_tasks(conn)
     listed, cutoff = _models_pass(job, out, stats, report, progress)
     _daily_pass(job, cutoff, stats, report)
+    _boards_pass(job, stats, report)
     _report_hub(job, out, stats, report, listed, job.hub.requests - started)
 
 
@@ -468,6 +470,18 @@ def _daily_pass(job: HubSync, cutoff: datetime, stats: dict[str, Any], report: S
     )
 
 
+def _boards_pass(job: HubSync, stats: dict[str, Any], report: SyncReport) -> None:
+    """Step 5: the leaderboards of the benchmarks our models cite and watched datasets."""
+    done = benchmarks_pass(job.engine, job.hub, job.now)
+    if done.error:
+        report.errors.append(f"hub: {done.error}")
+        stats["error"] = done.error
+    if done.fetched or done.left:
+        stats["benchmarks_fetched"] = done.fetched
+        stats["benchmark_entries"] = done.entries
+        stats["benchmarks_left"] = done.left
+
+
 def _failed(
     job: HubSync, key: str, exc: TrackerError, stats: dict[str, Any], report: SyncReport
 ) -> None:
@@ -488,7 +502,13 @@ def _report_hub(
     report.results += out.new_results
     report.hub_requests += hub_requests
     report.requests += job.arxiv_requests  # "requests" counts arXiv's; the Hub's are apart
-    left = stats.get("listing_left") or stats.get("daily_weeks_left") or stats.get("cards_left")
+    left = (
+        stats.get("listing_left")
+        or stats.get("daily_weeks_left")
+        or stats.get("cards_left")
+        or stats.get("benchmarks_fetched")
+        or stats.get("benchmarks_left")
+    )
     if not (listed or stats.get("daily_papers") or left or "error" in stats):
         return  # a Hub with nothing new: keep the report to the sources that had news
     report.sources[MODELS_KEY] = stats
