@@ -26,17 +26,21 @@ WATCHES: Table = Watch.__table__  # type: ignore[attr-defined]
 EVAL_SOURCE = "eval-results"
 
 
-def cited_benchmarks(conn: Connection) -> list[str]:
-    """The benchmark datasets that stored eval-results scores cite, and watched datasets."""
+def cited_benchmarks(conn: Connection, watched_too: Sequence[str] = ()) -> list[str]:
+    """The benchmark datasets that stored eval-results scores cite, and watched datasets
+    (the watches table's, and watched_too: those of the config's [watch])."""
     cited = select(RESULTS.c.dataset_id).where(RESULTS.c.source == EVAL_SOURCE).distinct()
     watched = select(WATCHES.c.value).where(WATCHES.c.kind == "dataset").distinct()
     found = {d for (d,) in conn.execute(cited)} | {d for (d,) in conn.execute(watched)}
+    found |= set(watched_too)
     return sorted(d for d in found if d and "/" in d)
 
 
-def benchmarks_due(conn: Connection, now: datetime, max_age: timedelta) -> list[str]:
+def benchmarks_due(
+    conn: Connection, now: datetime, max_age: timedelta, watched_too: Sequence[str] = ()
+) -> list[str]:
     """Benchmarks never fetched or fetched longer than max_age ago: never first, then oldest."""
-    wanted = cited_benchmarks(conn)
+    wanted = cited_benchmarks(conn, watched_too)
     fetched = {
         row.id: row.fetched_at
         for row in conn.execute(select(BENCHMARKS.c.id, BENCHMARKS.c.fetched_at))

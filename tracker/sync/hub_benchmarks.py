@@ -12,6 +12,7 @@ table, else from the dataset card's task_categories (one more request, once), el
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -67,11 +68,12 @@ def benchmarks_pass(
     *,
     per_run: int = BENCHMARKS_PER_RUN,
     max_age: timedelta = BENCHMARK_MAX_AGE,
+    watched: Sequence[str] = (),
 ) -> BoardsDone:
     """Fetch the boards due, the ones an earlier run left first; keep the rest for later."""
     state = read_state(engine, BENCHMARKS_KEY)
     with read_connection(engine) as conn:
-        due = benchmarks_due(conn, now, max_age)
+        due = benchmarks_due(conn, now, max_age, watched)
     queue = list(dict.fromkeys([*pending_benchmarks(state.cursor if state else None), *due]))
     todo, left = queue[:per_run], queue[per_run:]
     done = BoardsDone(left=len(left))

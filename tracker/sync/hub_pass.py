@@ -472,7 +472,10 @@ def _daily_pass(job: HubSync, cutoff: datetime, stats: dict[str, Any], report: S
 
 def _boards_pass(job: HubSync, stats: dict[str, Any], report: SyncReport) -> None:
     """Step 5: the leaderboards of the benchmarks our models cite and watched datasets."""
-    done = benchmarks_pass(job.engine, job.hub, job.now)
+    from tracker.follow.watchlists import config_watches
+
+    watched = [w.value for w in config_watches(job.config) if w.kind == "dataset"]
+    done = benchmarks_pass(job.engine, job.hub, job.now, watched=watched)
     if done.error:
         report.errors.append(f"hub: {done.error}")
         stats["error"] = done.error
