@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import click
 
 from tracker.cli import AppContext, parse_date, pass_app
@@ -85,7 +87,7 @@ def search(
     )
 
 
-def _print_hub_page(p: dict) -> None:
+def _print_hub_page(p: dict[str, Any]) -> None:
     """The Hub page's linked counts, TLDR (labelled machine-written), keywords and Spaces."""
     from tracker.db.paper_hub import hub_counts_line
 

@@ -392,7 +392,7 @@ class HubSource:
             return None
         body = response.json()
         try:
-            info = PaperInfo(**body)  # type: ignore[no-untyped-call]
+            info = PaperInfo(**body)
         except (TypeError, ValueError, KeyError) as exc:
             raise SourceQueryError(
                 f"the Hub's page for paper {arxiv_id} could not be read: {exc}.",

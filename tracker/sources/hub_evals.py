@@ -182,7 +182,7 @@ def read_board(raw: Any, dataset_id: str) -> list[BenchmarkEntryRecord]:
     out: list[BenchmarkEntryRecord] = []
     for item in raw if isinstance(raw, list) else []:
         try:
-            out.append(board_record(DatasetLeaderboardEntry(**item)))  # type: ignore[no-untyped-call]
+            out.append(board_record(DatasetLeaderboardEntry(**item)))
         except (KeyError, TypeError, ValueError, AttributeError) as exc:
             log.warning("benchmark %s: unreadable leaderboard entry: %r", dataset_id, exc)
     return out

@@ -249,7 +249,7 @@ def daily_record(item: Any) -> DailyPaperRecord | None:
         project_page=_first(paper.get("projectPage") or item.get("projectPage")),
     )
     try:
-        info = PaperInfo(**{**item, "paper": dict(as_dict(item.get("paper")))})  # type: ignore[no-untyped-call]
+        info = PaperInfo(**{**item, "paper": dict(as_dict(item.get("paper")))})
     except (TypeError, ValueError, KeyError, AttributeError) as exc:
         log.info("daily papers item %s: no TLDR read (%s)", record.arxiv_id, exc)
         return record
