@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from datetime import timedelta
 
+import pytest
 from sqlalchemy import select
 
 from tests.hub.test_eval_results import FIXTURES, REPO, serve_boards, sync_the_model
@@ -123,3 +124,67 @@ def test_bad_benchmark_use_is_one_clear_line(env, cli):
     assert alone.code == 2 and alone.err.startswith("Error: leaderboard needs a TASK")
     stray = cli("leaderboard", "fill-mask", "--all-models")
     assert stray.code == 2 and "go with --benchmark" in stray.err
+
+
+@pytest.fixture
+def anyio_backend() -> str:
+    return "asyncio"
+
+
+@pytest.mark.anyio
+@pytest.mark.timeout(60)
+async def test_the_tasks_view_shows_the_board(env, server, cli, db_engine):
+    from tests.tui.conftest import wait_for
+    from tracker.tui.app import TrackerApp
+    from tracker.tui.screens.leaderboard import LeaderboardScreen
+    from tracker.tui.screens.tasks import TasksScreen
+
+    sync_the_model(env, server, cli, db_engine)
+    config = env.config()
+    app = TrackerApp(config, config.database_url)
+    async with app.run_test(size=(110, 30)) as pilot:
+        await wait_for(pilot, lambda: app.screen.query("#papers-status"))
+        await pilot.press("3")
+        await wait_for(
+            pilot, lambda: isinstance(app.screen, TasksScreen) and app.screen.chosen_task
+        )
+        tasks = app.screen
+        tree = tasks.query_one("#task-tree")
+        line = next(
+            i
+            for i in range(tree.last_line + 1)
+            if tree.get_node_at_line(i).data
+            and tree.get_node_at_line(i).data.id == "question-answering"
+        )
+        tree.move_cursor_to_line(line)
+        table = tasks.query_one("#task-datasets")
+        await wait_for(pilot, lambda: table.row_count == 2)
+        names = [table.get_row_at(i)[0].plain for i in range(table.row_count)]
+        assert "Idavidrein/gpqa  · Hub board" in names
+        app.open_leaderboard("question-answering", GPQA)
+        await wait_for(
+            pilot, lambda: isinstance(app.screen, LeaderboardScreen) and app.screen.boards
+        )
+        board = app.screen
+        assert [b.metric for b in board.boards] == ["hub", "hub"]  # base, and with tools apart
+        assert [(r["rank"], r["model"]) for r in board.rows] == [
+            (1, "bigorg/frontier-70b"),
+            (2, REPO),
+            (3, "someone/small-3b"),
+        ]
+        assert board.rows[2]["sources"] == ["community (PR #7) · 0-shot, chain-of-thought"]
+        await pilot.press("m")
+        assert [r["value"] for r in board.rows] == [0.55]
+        assert "with tools" in board.query_one("#board-title").render().plain
+
+
+def test_with_benchmarks_marks_and_adds_boards():
+    from tracker.tui.screens.tasks import with_benchmarks
+
+    rows = [{"id": "cais/hle", "name": "cais/hle", "results": 1, "models": 1}]
+    benches = [{"benchmark": "cais/hle", "entries": 3}, {"benchmark": "x/new", "entries": 5}]
+    out = with_benchmarks(rows, benches)
+    assert [(r["name"], r["results"], r["models"]) for r in out] == [
+        ("cais/hle  · Hub board", 1, 1),
+        ("x/new  · Hub board", 0, 5),
+    ]

@@ -16,6 +16,7 @@ from sqlalchemy import Table, delete, func, insert, or_, select, update
 from sqlalchemy.engine import Connection
 
 from tracker.db.hub import MODELS, RESULTS, ensure_tasks, model_ids
+from tracker.db.leaderboards import Board
 from tracker.db.models import Benchmark, BenchmarkEntry, Watch
 from tracker.errors import NotFoundError
 from tracker.records import BenchmarkEntryRecord
@@ -175,3 +176,39 @@ def benchmarks_of_task(conn: Connection, task_id: str) -> list[dict[str, Any]]:
         }
         for r in conn.execute(query)
     ]
+
+
+def _board_row(entry: dict[str, Any], title: str) -> dict[str, Any]:
+    """A Hub board entry in the shape of leaderboard()'s rows, for the TUI's boards."""
+    badge = "verified" if entry["verified"] else "community"
+    if entry["pull_request"]:
+        badge += f" (PR #{entry['pull_request']})"
+    return {
+        "rank": entry["rank"],
+        "model": entry["model"],
+        "value": entry["value"],
+        "value_text": "",
+        "config": entry["bench_task"],
+        "split": entry["variant"],
+        "metric_name": title,
+        "verified": entry["verified"],
+        "sources": [badge + (f" · {entry['notes']}" if entry["notes"] else "")],
+        "paper": None,
+        "direction": "higher",
+        "direction_guessed": False,
+        "model_in_tracker": entry["model_in_tracker"],
+    }
+
+
+def hub_boards(conn: Connection, dataset_id: str) -> list[Board]:
+    """The benchmark's stored Hub boards (base models; a variant apart) as leaderboard Boards."""
+    try:
+        board = benchmark_board(conn, dataset_id)
+    except NotFoundError:
+        return []
+    out: list[Board] = []
+    for variant in dict.fromkeys(e["variant"] for e in board["entries"]):
+        title = "Hub leaderboard, base models" + (f", {variant}" if variant else "")
+        rows = [_board_row(e, title) for e in board["entries"] if e["variant"] == variant]
+        out.append(Board(board["benchmark"], None, None, "hub", variant or None, rows))
+    return out
