@@ -166,7 +166,17 @@ async def test_the_tasks_view_shows_the_board(env, server, cli, db_engine):
             pilot, lambda: isinstance(app.screen, LeaderboardScreen) and app.screen.boards
         )
         board = app.screen
-        assert [b.metric for b in board.boards] == ["hub", "hub"]  # base, and with tools apart
+        # Our results' boards (default, with tools), then the Hub's (base, with tools).
+        assert [(b.metric, b.variant) for b in board.boards] == [
+            ("score", None),
+            ("score", "with tools"),
+            ("hub", None),
+            ("hub", "with tools"),
+        ]
+        assert [(r["model"], r["sources"]) for r in board.rows] == [
+            (REPO, ["eval-results", "model-index"])
+        ]
+        await pilot.press("m", "m")
         assert [(r["rank"], r["model"]) for r in board.rows] == [
             (1, "bigorg/frontier-70b"),
             (2, REPO),

@@ -91,11 +91,15 @@ def test_one_result_two_sources_and_a_variant_apart(env, server, cli, db_engine)
         ("eval-results", "cais/hle", ""),
         ("model-index", "Idavidrein/gpqa", ""),
     ]
-    board = cli("leaderboard", "text-generation", "--json").json()
-    default = [r for r in board if r["metric"] == "accuracy"]
-    assert len(default) == 1  # one result, both sources
-    assert default[0]["sources"] == ["model-index", "eval-results"]
-    assert default[0]["value"] == 41.2
+    # The card's 41.2 is the file's 0.412: one result, on the benchmark's board, both sources.
+    assert cli("leaderboard", "text-generation", "--json").json() == []  # its only row moved
+    board = cli(
+        "leaderboard", "question-answering", "--dataset", "Idavidrein/gpqa", "--json"
+    ).json()
+    default = [r for r in board if not r["variant"]]
+    assert len(default) == 1
+    assert default[0]["sources"] == ["eval-results", "model-index"]
+    assert (default[0]["value"], default[0]["config"]) == (0.412, "gpqa_diamond")
     assert default[0]["provenance"]["status"] == "verified"
     assert default[0]["provenance"]["dataset_revision"].startswith("5503434")
     tools = [r for r in board if r["variant"] == "with tools"]
@@ -111,6 +115,16 @@ def test_a_community_score_shows_its_source(env, server, cli, db_engine):
     assert board[0]["provenance"]["source_name"] == "Community run"
     model = cli("models", "--paper", "2511.00001", "--json").json()
     assert [m["repo_id"] for m in model] == [REPO]
+    from tracker.db.model_queries import model_detail
+
+    with db_engine.connect() as conn:
+        results = model_detail(conn, REPO)["results"]
+    # The model page lists each result once: the card's GPQA row is the file's score.
+    assert sorted((r["dataset"], r["variant"] or "", tuple(r["sources"])) for r in results) == [
+        ("Idavidrein/gpqa", "", ("eval-results", "model-index")),
+        ("Idavidrein/gpqa", "with tools", ("eval-results",)),
+        ("cais/hle", "", ("eval-results",)),
+    ]
 
 
 def test_scores_gone_from_the_hub_are_dropped_on_the_next_read(env, server, cli, db_engine):
@@ -130,7 +144,7 @@ def test_scores_gone_from_the_hub_are_dropped_on_the_next_read(env, server, cli,
 
 def test_the_leaderboard_text_shows_badges_and_notes(env, server, cli, db_engine):
     sync_the_model(env, server, cli, db_engine)
-    out = cli("leaderboard", "text-generation").out
+    out = cli("leaderboard", "question-answering", "--dataset", "Idavidrein/gpqa").out
     default, tools = out.split("score (with tools)")
-    assert "✓" in default and "model-index+eval-results" in default
+    assert "✓" in default and "eval-results+model-index" in default
     assert "community" in tools and "With tools" in tools

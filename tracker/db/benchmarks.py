@@ -15,7 +15,7 @@ from typing import Any
 from sqlalchemy import Table, delete, func, insert, or_, select, update
 from sqlalchemy.engine import Connection
 
-from tracker.db.hub import MODELS, RESULTS, ensure_tasks, model_ids
+from tracker.db.hub import MODELS, PAPER_MODELS, RESULTS, ensure_tasks, model_ids
 from tracker.db.leaderboards import Board
 from tracker.db.models import Benchmark, BenchmarkEntry, Watch
 from tracker.errors import NotFoundError
@@ -211,4 +211,55 @@ def hub_boards(conn: Connection, dataset_id: str) -> list[Board]:
         title = "Hub leaderboard, base models" + (f", {variant}" if variant else "")
         rows = [_board_row(e, title) for e in board["entries"] if e["variant"] == variant]
         out.append(Board(board["benchmark"], None, None, "hub", variant or None, rows))
+    return out
+
+
+# --- for the digest ---------------------------------------------------------------------------
+
+
+def board_tops(conn: Connection, dataset_ids: Sequence[str]) -> dict[str, dict[str, Any]]:
+    """For each stored benchmark among dataset_ids (any case): its base board's leader
+    (default setup) and how many entries it has: {id: {best, model, entries}}."""
+    wanted = {d.lower() for d in dataset_ids}
+    if not wanted:
+        return {}
+    out: dict[str, dict[str, Any]] = {}
+    query = (
+        select(ENTRIES.c.benchmark_id, ENTRIES.c.model_repo, ENTRIES.c.value)
+        .where(
+            func.lower(ENTRIES.c.benchmark_id).in_(sorted(wanted)),
+            ENTRIES.c.all_models.is_(False),
+            ENTRIES.c.variant == "",
+            ENTRIES.c.value.is_not(None),
+        )
+        .order_by(ENTRIES.c.benchmark_id, ENTRIES.c.rank, ENTRIES.c.model_repo)
+    )
+    for bench, model, value in conn.execute(query):
+        top = out.setdefault(bench, {"best": value, "model": model, "entries": 0})
+        top["entries"] += 1
+    return out
+
+
+def verified_scores(conn: Connection, paper_ids: Sequence[int]) -> dict[int, dict[str, Any]]:
+    """paper id -> {key: score} of the verified eval-results scores of its models."""
+    out: dict[int, dict[str, Any]] = {}
+    if not paper_ids:
+        return out
+    query = (
+        select(PAPER_MODELS.c.paper_id, RESULTS)
+        .join(RESULTS, RESULTS.c.model_id == PAPER_MODELS.c.model_id)
+        .where(
+            PAPER_MODELS.c.paper_id.in_(list(paper_ids)),
+            RESULTS.c.source == EVAL_SOURCE,
+            RESULTS.c.verified.is_(True),
+        )
+    )
+    for r in conn.execute(query):
+        where = "/".join(x for x in (r.dataset_id, r.dataset_config, r.variant) if x)
+        key = f"{r.model_name}\t{where}\t{r.metric_type}"
+        out.setdefault(r.paper_id, {})[key] = {
+            "model": r.model_name,
+            "benchmark": where,
+            "value": r.value,
+        }
     return out

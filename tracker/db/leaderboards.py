@@ -1,9 +1,10 @@
 """Leaderboards: ranked results of one task, one board per (dataset, config, split, metric).
 
 The direction of each board comes from tracker.db.metrics (one rule everywhere).
-Hub (model-index) and archive (pwc-archive) rows are merged; a row that both sources
-hold (the same model name, or the same paper with the same value) is shown once,
-with every source listed. `tracker leaderboard`, the TUI's leaderboard and the
+Hub (model-index, eval-results) and archive (pwc-archive) rows are merged; a row
+that several sources hold (the same model name, or the same paper with the same
+value) is shown once, with every source listed. A card's model-index score that its
+eval-results file repeats is shown on the benchmark's board (tracker.db.result_twins). `tracker leaderboard`, the TUI's leaderboard and the
 digest read these rows.
 """
 
@@ -19,6 +20,7 @@ from sqlalchemy.engine import Connection
 
 from tracker.db.dataset_filter import on_dataset
 from tracker.db.metrics import metric_direction
+from tracker.db.result_twins import twins
 from tracker.db.tables import M, P, R
 from tracker.errors import NotFoundError
 from tracker.tasks_catalog import canonical_task
@@ -107,6 +109,7 @@ def _entry(r: Any) -> dict[str, Any]:
         "variant": r.variant or None,
         "provenance": provenance(r),
         "_paper_id": r.paper_id,
+        "_id": r.id,
     }
 
 
@@ -144,6 +147,9 @@ def leaderboard(
     if not rows:
         _no_results(conn, task_id)
         return []
+    pairs = twins(conn, [r.model_id for r in rows])
+    shown_as = set(pairs.values())  # eval-results scores that their card repeats
+    rows = [r for r in rows if r.id not in pairs]
     # A variant ("with tools") is another setup: a board of its own, never ranked with the default.
     boards: dict[tuple[str, str, str, str, str], list[dict[str, Any]]] = defaultdict(list)
     for r in rows:
@@ -156,6 +162,9 @@ def leaderboard(
         direction = metric_direction(metric_type, entries[0]["metric_name"])
         lower = direction.lower_is_better
         merged = _merge(entries)
+        for entry in merged:
+            if entry.pop("_id") in shown_as and "model-index" not in entry["sources"]:
+                entry["sources"].append("model-index")
         merged.sort(key=lambda e: (e["value"] if lower else -e["value"], e["model"]))
         for rank, entry in enumerate(merged[:limit] if limit else merged, start=1):
             entry.pop("_paper_id", None)
