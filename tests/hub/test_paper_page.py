@@ -39,8 +39,12 @@ def test_refresh_reads_the_paper_page_in_one_request(env, server, cli, db_engine
     assert paper["hub_counts"] == {"models": 2, "datasets": 1, "spaces": 1}
     assert paper["upvotes"] == 42
     assert "https://github.com/acme/reasoner" in paper["code_links"]
-    # The eval-results scores of the model came with its card.
-    assert any(r["source"] == "eval-results" for r in paper["results"])
+    # The eval-results scores came with the card: one row per result, every source.
+    assert sorted((r["dataset"], r["variant"] or "", r["sources"]) for r in paper["results"]) == [
+        ("Idavidrein/gpqa", "", ["eval-results", "model-index"]),
+        ("Idavidrein/gpqa", "with tools", ["eval-results"]),
+        ("cais/hle", "", ["eval-results"]),
+    ]
 
 
 def test_show_prints_the_tldr_labelled_and_the_counts(env, server, cli, db_engine):

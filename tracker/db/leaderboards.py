@@ -20,7 +20,7 @@ from sqlalchemy.engine import Connection
 
 from tracker.db.dataset_filter import on_dataset
 from tracker.db.metrics import metric_direction
-from tracker.db.result_twins import twins
+from tracker.db.result_twins import provenance, twins
 from tracker.db.tables import M, P, R
 from tracker.errors import NotFoundError
 from tracker.tasks_catalog import canonical_task
@@ -110,22 +110,6 @@ def _entry(r: Any) -> dict[str, Any]:
         "provenance": provenance(r),
         "_paper_id": r.paper_id,
         "_id": r.id,
-    }
-
-
-def provenance(r: Any) -> dict[str, Any] | None:
-    """Where an eval-results score comes from: verified or community (a pull request),
-    its source, the benchmark's revision, the date and the notes; None for other rows."""
-    if r.source != "eval-results":
-        return None
-    return {
-        "status": "verified" if r.verified else "community",
-        "pull_request": r.pull_request or None,
-        "source_name": r.source_name or None,
-        "source_url": r.source_url or None,
-        "dataset_revision": r.dataset_revision or None,
-        "date": r.result_date or None,
-        "notes": r.notes or None,
     }
 
 

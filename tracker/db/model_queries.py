@@ -16,9 +16,8 @@ from sqlalchemy import func, or_, select, union
 from sqlalchemy.engine import Connection
 
 from tracker.db.dataset_filter import models_on_dataset
-from tracker.db.leaderboards import provenance
 from tracker.db.queries import iso
-from tracker.db.result_twins import twins
+from tracker.db.result_twins import provenance, twins
 from tracker.db.sorts import MODEL_SORTS, ModelSort
 from tracker.db.tables import MD, PM, M, P, R, T
 from tracker.errors import NotFoundError, UsageError

@@ -13,6 +13,7 @@ from sqlalchemy.engine import Connection
 
 from tracker.db.models import Trial
 from tracker.db.paper_hub import paper_page
+from tracker.db.result_twins import provenance, twins
 from tracker.db.tables import CL, IS_PAPER, MD, PA, PC, PM, PT, PU, A, M, P, R
 from tracker.errors import NotFoundError
 from tracker.ids import parse_arxiv_id
@@ -141,13 +142,17 @@ def _paper_models(conn: Connection, pid: int) -> list[dict[str, Any]]:
 
 
 def _paper_results(conn: Connection, pid: int) -> list[dict[str, Any]]:
-    """Results of the paper, and of the models that link to it."""
+    """Results of the paper, and of the models that link to it: one row per result (a
+    card's score that an eval-results file repeats is that row's, tracker.db.result_twins)."""
     model_ids = select(PM.c.model_id).where(PM.c.paper_id == pid)
     query = (
         select(R)
         .where((R.c.paper_id == pid) | (R.c.model_id.in_(model_ids)))
         .order_by(R.c.task_id, R.c.dataset_id, R.c.metric_type, R.c.model_name)
     )
+    rows = list(conn.execute(query))
+    pairs = twins(conn, [r.model_id for r in rows])
+    repeated = set(pairs.values())
     return [
         {
             "model": r.model_name,
@@ -160,8 +165,12 @@ def _paper_results(conn: Connection, pid: int) -> list[dict[str, Any]]:
             "value": r.value,
             "verified": bool(r.verified),
             "source": r.source,
+            "sources": [r.source, "model-index"] if r.id in repeated else [r.source],
+            "variant": r.variant or None,
+            "provenance": provenance(r),
         }
-        for r in conn.execute(query)
+        for r in rows
+        if r.id not in pairs
     ]
 
 

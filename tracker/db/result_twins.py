@@ -61,3 +61,19 @@ def twins(conn: Connection, model_ids: Iterable[int | None]) -> dict[int, int]:
             if card is not None:
                 out[card.id] = score.id
     return out
+
+
+def provenance(r: Any) -> dict[str, Any] | None:
+    """Where an eval-results score comes from: verified or community (a pull request),
+    its source, the benchmark's revision, the date and the notes; None for other rows."""
+    if r.source != "eval-results":
+        return None
+    return {
+        "status": "verified" if r.verified else "community",
+        "pull_request": r.pull_request or None,
+        "source_name": r.source_name or None,
+        "source_url": r.source_url or None,
+        "dataset_revision": r.dataset_revision or None,
+        "date": r.result_date or None,
+        "notes": r.notes or None,
+    }
