@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
@@ -76,7 +76,9 @@ class Stored:
     details: int = 0
     missing: int = 0  # cards asked for that the Hub no longer has
     errors: int = 0
-    eval_errors: int = 0  # .eval_results files the Hub reported invalid (logged, not stored)
+    # repo id -> .eval_results files the Hub reported invalid (logged, never stored); a
+    # model read twice in a run (its listing item, then its card) counts once.
+    eval_errors: dict[str, int] = field(default_factory=dict)
 
 
 class HubSync:
@@ -355,9 +357,10 @@ def _store_evals(
     """The eval-results scores of the records that carried them; returns how many are new."""
     read = [r for r in records if r.evals_read and r.repo_id in ids]
     for r in read:
-        if r.eval_errors:
+        if r.eval_errors and r.repo_id not in out.eval_errors:
             log.warning("model %s: %d invalid eval results files skipped", r.repo_id, r.eval_errors)
-        out.eval_errors += r.eval_errors
+        if r.eval_errors:
+            out.eval_errors[r.repo_id] = r.eval_errors
     cards = {
         ids[r.repo_id]: (
             r.repo_id,
@@ -521,7 +524,7 @@ def _report_hub(
         cards_read=out.details,
         cards_missing=out.missing,
         card_errors=out.errors,
-        eval_errors=out.eval_errors,
+        eval_errors=sum(out.eval_errors.values()),
         papers_fetched=job.papers_fetched,
         stubs=job.stubs,
         hub_requests=hub_requests,
