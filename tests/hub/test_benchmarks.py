@@ -18,6 +18,7 @@ from tracker.sync.hub_benchmarks import benchmarks_pass
 GPQA = "Idavidrein/gpqa"
 
 
+@pytest.mark.backends
 def test_the_sync_fetches_the_boards_of_cited_benchmarks(env, server, cli, db_engine):
     report = sync_the_model(env, server, cli, db_engine)
     stats = report["sources"]["hub:models"]
@@ -47,6 +48,7 @@ def test_the_board_as_text_and_under_its_task(env, server, cli, db_engine):
     assert "Hub benchmark boards for question-answering: Idavidrein/gpqa (4)" in listed
 
 
+@pytest.mark.backends
 def test_all_models_board_is_fetched_apart(env, server, cli, db_engine):
     sync_the_model(env, server, cli, db_engine)
     everything = json.loads((FIXTURES / "leaderboard_gpqa_all.json").read_text())

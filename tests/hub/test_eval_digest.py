@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+import pytest
+
 from tests.hub.test_eval_results import REPO, sync_the_model
 from tracker.db.benchmarks import save_board
 from tracker.db.engine import write_transaction
@@ -30,6 +32,7 @@ def score(dataset: str, task: str, value: float, *, verified: bool, notes: str =
     return {"filename": f".eval_results/{task}.yaml", "data": data}
 
 
+@pytest.mark.backends
 def test_the_digest_reports_eval_results_news(env, server, cli, db_engine):
     sync_the_model(env, server, cli, db_engine)
     env.configure(watch={"datasets": [GPQA]})

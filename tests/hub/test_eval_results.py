@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 from typing import Any
 
+import pytest
 from sqlalchemy import select
 
 from tests.hub.conftest import serve_daily, serve_info, serve_listing
@@ -78,6 +79,7 @@ def sync_the_model(env, server, cli, db_engine) -> dict[str, Any]:
     return report
 
 
+@pytest.mark.backends
 def test_one_result_two_sources_and_a_variant_apart(env, server, cli, db_engine):
     report = sync_the_model(env, server, cli, db_engine)
     # The invalid file, read in the listing item and again in the card: counted once.

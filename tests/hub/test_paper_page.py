@@ -22,6 +22,7 @@ def serve_page(server) -> None:
     serve_info(server, info_body(listing_item("acme/reasoner-7b-gguf", arxiv=[], downloads=900)))
 
 
+@pytest.mark.backends
 def test_refresh_reads_the_paper_page_in_one_request(env, server, cli, db_engine):
     add_papers(db_engine, [PAPER])
     serve_page(server)
