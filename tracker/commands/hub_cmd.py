@@ -330,6 +330,7 @@ def _benchmark(
 
 
 def _print_benchmark(board: dict[str, Any]) -> None:
+    """The board's header, then rank, model (· when not in tracker), value, badge, notes."""
     which = "all models" if board["all_models"] else "base models"
     click.echo(
         click.style(f"{board['benchmark']} · task {board['task']} · {which}", bold=True)
@@ -343,11 +344,7 @@ def _print_benchmark(board: dict[str, Any]) -> None:
             e["rank"],
             e["model"] + ("" if e["model_in_tracker"] else " ·"),
             _value(e) if e["value"] is not None else "",
-            "✓"
-            if e["verified"]
-            else f"community (PR #{e['pull_request']})"
-            if e["pull_request"]
-            else "community",
+            badge({"verified": e["verified"], "provenance": e}),
             e["variant"] or "",
             e["notes"] or "",
         )

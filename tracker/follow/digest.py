@@ -432,6 +432,15 @@ def models_section(
 # --- the whole digest --------------------------------------------------------------------------
 
 
+def _starred(conn: Connection) -> dict[str, dict[str, Any]]:
+    """The starred papers' facts, with their models' verified eval-results scores."""
+    starred = q.starred_facts(conn)
+    verified = verified_scores(conn, [f["id"] for f in starred.values()])
+    for facts in starred.values():
+        facts["verified"] = verified.get(facts["id"], {})
+    return starred
+
+
 def build_digest(
     conn: Connection,
     config: Config,
@@ -459,10 +468,7 @@ def build_digest(
     tasks = sorted({w.value for w in watches if w.kind == "task"})
     datasets = sorted({w.value.lower() for w in watches if w.kind == "dataset"})
     orgs = sorted({w.value.lower() for w in watches if w.kind == "organisation"})
-    starred = q.starred_facts(conn)
-    verified = verified_scores(conn, [f["id"] for f in starred.values()])
-    for facts in starred.values():
-        facts["verified"] = verified.get(facts["id"], {})
+    starred = _starred(conn)
     tops = board_tops(conn, datasets)
     boards = _boards(q.board_results(conn, tasks, datasets))
     popular = q.popular_models(conn, tasks, threshold)
