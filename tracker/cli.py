@@ -108,6 +108,7 @@ COMMAND_MODULES: dict[str, tuple[str, ...]] = {
     "tracker.commands.hub_cmd": ("models", "tasks", "datasets", "leaderboard"),
     "tracker.commands.trial_cmd": ("try", "doctor", "trials"),
     "tracker.commands.follow_cmd": ("watch", "digest", "recommend"),
+    "tracker.commands.verify_cmd": ("verify",),
     "tracker.commands.export_cmd": ("export",),
     "tracker.commands.config_cmd": ("config",),
 }

@@ -21,7 +21,7 @@ from dataclasses import Field, dataclass, field, fields
 from dataclasses import replace as _replace
 from pathlib import Path
 from types import UnionType
-from typing import Any, ClassVar, Literal, Union, get_args, get_origin, get_type_hints
+from typing import Any, ClassVar, Literal, Self, Union, get_args, get_origin, get_type_hints
 
 from tracker import locations
 from tracker.errors import ConfigError
@@ -58,7 +58,7 @@ class _Section:
             if not f.metadata.get("exclude")
         }
 
-    def replace(self, **changes: Any) -> Any:
+    def replace(self, **changes: Any) -> Self:
         """A copy with some settings replaced (not validated)."""
         return _replace(self, **changes)
 

@@ -26,7 +26,8 @@ DEMO_FILE = locations.demo_file()
 
 def read_demo(path: Traversable = DEMO_FILE) -> dict[str, Any]:
     try:
-        return json.loads(path.read_text(encoding="utf-8"))
+        data: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
+        return data
     except FileNotFoundError:
         raise TrackerError(
             f"the demo data set {path} is missing.",

@@ -6,6 +6,7 @@ import json
 from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 
+import bibtexparser
 import pytest
 
 from tests.tui.conftest import SIZE, wait_for
@@ -233,10 +234,11 @@ async def test_bibtex_id_and_browser(make_app, demo_db, monkeypatch):
         screen = await open_papers(pilot, app)
         await select(pilot, screen, "1706.03762")
         await pilot.press("b")
-        assert app.clipboard.startswith(
-            "@misc{vaswani2017attention,\n  title = {Attention Is All You Need},"
-        )
-        assert "eprint = {1706.03762}" in app.clipboard
+        # The same entry as `tracker export`: one BibTeX writer for both.
+        entry = bibtexparser.parse_string(app.clipboard).entries[0]
+        assert entry.key == "vaswani2017attention"
+        assert entry["title"] == "Attention Is All You Need"
+        assert (entry["eprint"], entry["archivePrefix"]) == ("1706.03762", "arXiv")
         await pilot.press("y")
         assert app.clipboard == "1706.03762"
         await pilot.press("o")

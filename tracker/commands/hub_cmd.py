@@ -213,7 +213,10 @@ def datasets(app: AppContext, task: str | None, limit: int, as_json: bool) -> No
 
 def _value(row: dict[str, Any]) -> str:
     value = row["value"]
-    return f"{value:.4g}" if abs(value) < 1e6 else human_count(int(value))
+    text = f"{value:.4g}" if abs(value) < 1e6 else human_count(int(value))
+    if "measured" in row:  # `tracker verify` ran here; it never changes the rank
+        return f"claimed {text} · {row['measured']['text']}"
+    return text
 
 
 @click.command()
@@ -273,6 +276,7 @@ def leaderboard(
         raise UsageError("--task-id, --all-models and --refresh go with --benchmark ID.")
     from tracker.db.benchmarks import benchmarks_of_task
     from tracker.db.leaderboards import leaderboard as ranked
+    from tracker.db.measurements import attach_measurements
     from tracker.tasks_catalog import canonical_task
 
     with read_connection(app.engine()) as conn:
@@ -283,6 +287,7 @@ def leaderboard(
             if not benches:
                 raise
             rows = []
+        attach_measurements(conn, rows)
     if as_json:
         emit_json(rows)
         return

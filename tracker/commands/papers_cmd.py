@@ -110,17 +110,26 @@ def _print_hub_page(p: dict[str, Any]) -> None:
 @pass_app
 def show(app: AppContext, paper_id: str, as_json: bool) -> None:
     """Everything about one paper: PAPER_ID like 1706.03762, 1706.03762v5 or hep-th/9901001."""
+    from tracker.db.measurements import attach_measurements
     from tracker.db.queries import paper_detail
 
     with read_connection(app.engine()) as conn:
         paper = paper_detail(conn, paper_id)
+        attach_measurements(conn, paper["results"])
     if as_json:
         emit_json(paper)
         return
     _print_paper(paper)
 
 
-def _print_paper(p: dict) -> None:
+def _claimed(result: dict[str, Any]) -> object:
+    """The value, and beside it what `tracker verify` measured here (when it did)."""
+    if "measured" not in result:
+        return result["value"]
+    return f"claimed {result['value']} · {result['measured']['text']}"
+
+
+def _print_paper(p: dict[str, Any]) -> None:
     echo = click.echo
     echo(click.style(p["title"], bold=True))
     echo(", ".join(p["authors"]))
@@ -152,7 +161,7 @@ def _print_paper(p: dict) -> None:
         echo("\nResults:")
         table(
             [
-                (r["task"], r["dataset"], r["metric"], r["value"], r["model"], r["source"])
+                (r["task"], r["dataset"], r["metric"], _claimed(r), r["model"], r["source"])
                 for r in p["results"]
             ],
             ["task", "dataset", "metric", "value", "model", "source"],

@@ -37,15 +37,6 @@ def _catalog(app: AppContext, model: str) -> dict[str, Any] | None:
         return catalog_record(conn, model)
 
 
-def _quiet_transformers(verbose: int) -> None:
-    if verbose:
-        return
-    from transformers.utils import logging as hf_logging
-
-    hf_logging.set_verbosity_error()
-    hf_logging.disable_progress_bar()
-
-
 def _example(task: str) -> str:
     examples = {
         "question-answering": '"Who wrote it? ||| The paper was written by Ada."',
@@ -132,7 +123,10 @@ def try_(
     info(plan.preflight.summary())
     checks.enforce_fit(plan.preflight, yes=yes)
     parsed = _parsed_inputs(plan, model, raw_inputs)
-    _quiet_transformers(app.verbose)
+    if not app.verbose:
+        from tracker.trial.runner import quiet_transformers
+
+        quiet_transformers()
     result, loaded, trial_id = _run(app, plan, parsed, batch_size)
     info(_timing(plan, loaded, result, len(parsed), batch_size, trial_id))
     if as_json:

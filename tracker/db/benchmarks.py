@@ -18,12 +18,13 @@ from sqlalchemy.engine import Connection
 from tracker.db.hub import MODELS, PAPER_MODELS, RESULTS, ensure_tasks, model_ids
 from tracker.db.leaderboards import Board
 from tracker.db.models import Benchmark, BenchmarkEntry, Watch
+from tracker.db.tables import table_of
 from tracker.errors import NotFoundError
 from tracker.records import BenchmarkEntryRecord
 
-BENCHMARKS: Table = Benchmark.__table__  # type: ignore[attr-defined]
-ENTRIES: Table = BenchmarkEntry.__table__  # type: ignore[attr-defined]
-WATCHES: Table = Watch.__table__  # type: ignore[attr-defined]
+BENCHMARKS: Table = table_of(Benchmark)
+ENTRIES: Table = table_of(BenchmarkEntry)
+WATCHES: Table = table_of(Watch)
 EVAL_SOURCE = "eval-results"
 
 

@@ -126,7 +126,9 @@ def checkpoint(engine: Engine) -> None:
     if engine.dialect.name != "sqlite":
         return
     with engine.connect() as conn:
-        conn.connection.driver_connection.execute("PRAGMA wal_checkpoint(PASSIVE)")
+        raw = conn.connection.driver_connection
+        assert raw is not None  # an open connection always has its driver connection
+        raw.execute("PRAGMA wal_checkpoint(PASSIVE)")
 
 
 @contextmanager

@@ -13,12 +13,13 @@ from typing import Any
 from sqlalchemy import delete, insert, select, update
 from sqlalchemy.engine import Connection
 
+from tracker.db.bulk import chunks
 from tracker.db.models import DigestState, PaperEmbedding, Watch
-from tracker.db.papers import chunks
+from tracker.db.tables import table_of
 
-W: Any = Watch.__table__
-DS: Any = DigestState.__table__
-PE: Any = PaperEmbedding.__table__
+W: Any = table_of(Watch)
+DS: Any = table_of(DigestState)
+PE: Any = table_of(PaperEmbedding)
 
 DIGEST_KEY = "default"
 

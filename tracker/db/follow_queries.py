@@ -17,8 +17,8 @@ from typing import Any
 from sqlalchemy import func, or_, select
 from sqlalchemy.engine import Connection
 
+from tracker.db.bulk import chunks
 from tracker.db.dataset_filter import on_datasets
-from tracker.db.papers import chunks
 from tracker.db.tables import CL, IS_PAPER, MD, PC, PM, PT, PU, M, P, R
 
 

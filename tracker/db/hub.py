@@ -17,20 +17,21 @@ from sqlalchemy import Table, bindparam, delete, insert, select, tuple_, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection
 
+from tracker.db.bulk import chunks
 from tracker.db.migrations import RESULT_PROVENANCE
 from tracker.db.models import Dataset, Model, ModelDataset, Paper, PaperModel, Result, Task
-from tracker.db.papers import add_code_links, chunks, insert_ignore
-from tracker.db.tables import IS_PAPER
+from tracker.db.papers import add_code_links, insert_ignore
+from tracker.db.tables import IS_PAPER, table_of
 from tracker.records import DailyPaperRecord, ModelRecord, ResultRecord
 from tracker.tasks_catalog import TASKS, task_rows, unknown_task
 
-MODELS: Table = Model.__table__  # type: ignore[assignment]
-PAPER_MODELS: Table = PaperModel.__table__  # type: ignore[assignment]
-TASKS_TABLE: Table = Task.__table__  # type: ignore[assignment]
-DATASETS: Table = Dataset.__table__  # type: ignore[assignment]
-MODEL_DATASETS: Table = ModelDataset.__table__  # type: ignore[assignment]
-RESULTS: Table = Result.__table__  # type: ignore[assignment]
-PAPERS: Table = Paper.__table__  # type: ignore[assignment]
+MODELS: Table = table_of(Model)
+PAPER_MODELS: Table = table_of(PaperModel)
+TASKS_TABLE: Table = table_of(Task)
+DATASETS: Table = table_of(Dataset)
+MODEL_DATASETS: Table = table_of(ModelDataset)
+RESULTS: Table = table_of(Result)
+PAPERS: Table = table_of(Paper)
 
 # record attribute -> models column (same names but two)
 MODEL_FIELDS = {

@@ -138,14 +138,14 @@ def list_datasets(conn: Connection, *, task: str | None = None) -> list[dict[str
 def task_catalogue(conn: Connection) -> list[TaskRow]:
     """Every known task: the tasks table plus any pipeline tag or result task in use."""
     known = {r.id: r for r in conn.execute(select(T))}
-    model_counts = dict(
+    model_counts: dict[str, int] = dict(
         conn.execute(
             select(M.c.pipeline_tag, func.count())
             .where(M.c.pipeline_tag != "")
             .group_by(M.c.pipeline_tag)
         ).all()
     )
-    result_counts = dict(
+    result_counts: dict[str, int] = dict(
         conn.execute(
             select(R.c.task_id, func.count()).where(R.c.task_id != "").group_by(R.c.task_id)
         ).all()

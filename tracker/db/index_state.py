@@ -18,8 +18,9 @@ from sqlalchemy.engine import Connection
 
 from tracker.db import fulltext
 from tracker.db.models import SyncState
+from tracker.db.tables import table_of
 
-STATE = SyncState.__table__
+STATE = table_of(SyncState)
 IMPORT_PREFIX = "import:arxiv-snapshot:"  # the snapshot import's sync_state keys
 
 

@@ -302,6 +302,53 @@ def m005_fts_write_tuning(conn: Connection) -> None:
         )
 
 
+def m006_measurements(conn: Connection) -> None:
+    """`tracker verify`: each measurement made on this machine, beside the claim it checks.
+
+    Kept apart from `results`, so that a measurement never takes a claimed rank; linked
+    to the trial ledger row of its run and to the claimed result it was measured against.
+    """
+    md = MetaData()
+    Table("trials", md, Column("id", Integer, primary_key=True))
+    Table("results", md, Column("id", Integer, primary_key=True))
+    Table(
+        "measurements",
+        md,
+        Column("id", Integer, primary_key=True),
+        Column("created_at", UTC_DATETIME),
+        Column("source", String, nullable=False),
+        Column("trial_id", Integer, _fk("trials.id", "SET NULL")),
+        Column("result_id", Integer, _fk("results.id", "SET NULL")),
+        Column("model_repo", String, nullable=False),
+        Column("model_revision", String, nullable=False),
+        Column("task_id", String, nullable=False),
+        Column("dataset_id", String, nullable=False),
+        Column("dataset_config", String, nullable=False),
+        Column("dataset_split", String, nullable=False),
+        Column("dataset_revision", String, nullable=False),
+        Column("metric_type", String, nullable=False),
+        Column("value", Float, nullable=False),
+        Column("low", Float, nullable=False),
+        Column("high", Float, nullable=False),
+        Column("scale", Float, nullable=False),
+        Column("claimed", Float),
+        Column("verdict", String, nullable=False),
+        Column("comparable", Boolean, nullable=False),
+        Column("n", Integer, nullable=False),
+        Column("split_size", Integer, nullable=False),
+        Column("sampled", Boolean, nullable=False),
+        Column("seed", Integer, nullable=False),
+        Column("device", String, nullable=False),
+        Column("dtype", String, nullable=False),
+        Column("batch_size", Integer, nullable=False),
+        Column("seconds", Float, nullable=False),
+        Column("examples_per_second", Float, nullable=False),
+        Index("ix_measurements_model", "model_repo"),
+        Index("ix_measurements_result", "result_id"),
+    )
+    md.create_all(conn)
+
+
 # The provenance of the Hub's eval-results scores (m007), '' when unknown.
 RESULT_PROVENANCE = (
     "variant",
@@ -379,6 +426,7 @@ MIGRATIONS: list[Migration] = [
     m003_trials,
     m004_watchlists_digest,
     m005_fts_write_tuning,
+    m006_measurements,
     m007_eval_results_benchmarks,
 ]
 

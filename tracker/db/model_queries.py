@@ -179,7 +179,7 @@ def _model_links(ids: list[int], conn: Connection) -> dict[str, dict[int, Any]]:
         .order_by(MD.c.dataset_id)
     ):
         sets[mid].append(did)
-    results = dict(
+    results: dict[int, int] = dict(
         conn.execute(
             select(R.c.model_id, func.count()).where(R.c.model_id.in_(ids)).group_by(R.c.model_id)
         ).all()

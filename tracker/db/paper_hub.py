@@ -17,9 +17,10 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection
 
 from tracker.db.models import PaperHub
+from tracker.db.tables import table_of
 from tracker.records import DailyPaperRecord, PaperPageRecord
 
-PAPER_HUB: Table = PaperHub.__table__  # type: ignore[attr-defined]
+PAPER_HUB: Table = table_of(PaperHub)
 
 # How show and the TUI label the TLDR: nobody at the Hub or here wrote it.
 SUMMARY_LABEL = "TLDR (machine-written by the Hugging Face Hub)"

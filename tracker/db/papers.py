@@ -22,15 +22,16 @@ from tracker.db import fulltext
 from tracker.db.bulk import chunks, db_datetime, first_new_id, ids_by_key, insert_rows
 from tracker.db.index_state import finish_stale_index
 from tracker.db.models import Author, CodeLink, Paper, PaperAuthor, PaperCategory
+from tracker.db.tables import table_of
 from tracker.records import PaperRecord
 
 log = logging.getLogger(__name__)
 
-PAPERS: Table = Paper.__table__  # type: ignore[assignment]
-AUTHORS: Table = Author.__table__  # type: ignore[assignment]
-PAPER_AUTHORS: Table = PaperAuthor.__table__  # type: ignore[assignment]
-PAPER_CATEGORIES: Table = PaperCategory.__table__  # type: ignore[assignment]
-CODE_LINKS: Table = CodeLink.__table__  # type: ignore[assignment]
+PAPERS: Table = table_of(Paper)
+AUTHORS: Table = table_of(Author)
+PAPER_AUTHORS: Table = table_of(PaperAuthor)
+PAPER_CATEGORIES: Table = table_of(PaperCategory)
+CODE_LINKS: Table = table_of(CodeLink)
 
 
 @dataclass
@@ -97,10 +98,10 @@ def _is_newer(record: PaperRecord, stored: Any) -> bool:
     if stored.is_stub:
         return True
     if record.version != stored.version:
-        return record.version > stored.version
+        return bool(record.version > stored.version)
     if record.updated and stored.updated and record.updated < stored.updated:
         return False
-    return (
+    return bool(
         record.title != stored.title
         or record.abstract != stored.abstract
         or display_authors(record.authors) != stored.authors

@@ -14,7 +14,7 @@ from sqlalchemy.engine import Connection
 from tracker.db.models import Trial
 from tracker.db.paper_hub import paper_page
 from tracker.db.result_twins import provenance, twins
-from tracker.db.tables import CL, IS_PAPER, MD, PA, PC, PM, PT, PU, A, M, P, R
+from tracker.db.tables import CL, IS_PAPER, MD, PA, PC, PM, PT, PU, A, M, P, R, table_of
 from tracker.errors import NotFoundError
 from tracker.ids import parse_arxiv_id
 
@@ -197,7 +197,7 @@ def _model_datasets(conn: Connection, pid: int) -> list[str]:
     return [d for (d,) in conn.execute(query)]
 
 
-TR: Any = Trial.__table__
+TR: Any = table_of(Trial)
 
 
 def has_papers(conn: Connection) -> bool:

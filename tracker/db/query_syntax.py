@@ -103,7 +103,7 @@ def _split(raw: str) -> list[tuple[str, bool]]:
     """Split into (chunk, quoted) pieces; an unclosed quote runs to the end."""
     pieces: list[tuple[str, bool]] = []
     i = 0
-    buf = []
+    buf: list[str] = []
     while i < len(raw):
         ch = raw[i]
         if ch == '"':

@@ -82,38 +82,71 @@ def best(
 
     idf = {t: freq.idf(t) for t in terms}
     informative = [t for t in terms if idf[t] > FLOOR]
-    # Words in nearly every paper: checked at the end, not walked, when a word that
-    # counts leads.
-    everywhere = [
+    everywhere = _everywhere(query, informative, freq)
+    groups = [group for group in query.groups if group not in everywhere]
+    driver = min(groups, key=lambda group: sum(freq.df(t) for t in group))
+    walked = Query(groups=groups, excluded=query.excluded)
+    found = _newest_matches(walked.fts5() or match, walk, groups, driver, freq, candidates)
+    if not found:
+        return []
+    scores = _scores(conn, found, groups, driver, terms, informative, idf, freq)
+    if not everywhere:
+        return _top(list(scores.items()), limit)
+    ranked = _top(list(scores.items()), len(scores))
+    return _holding_all(conn, [group[0] for group in everywhere], driver, ranked, limit)
+
+
+def _everywhere(query: Query, informative: list[Term], freq: _Frequencies) -> list[list[Term]]:
+    """Groups of one word in nearly every paper: checked at the end, not walked, when
+    a word that counts leads."""
+    if not informative:
+        return []
+    return [
         group
         for group in query.groups
-        if informative
-        and len(group) == 1
+        if len(group) == 1
         and not group[0].column
         and len(group[0].words) == 1
         and freq.df(group[0]) >= EVERYWHERE * freq.documents
     ]
-    groups = [group for group in query.groups if group not in everywhere]
-    walked = Query(groups=groups, excluded=query.excluded)
 
-    driver = min(groups, key=lambda group: sum(freq.df(t) for t in group))
-    # When the query is expected (terms independent) to have no more matches than
-    # candidates, the walk reads them all anyway: in rowid order, which FTS5 does
-    # faster than newest first. Either way the newest `candidates` are kept.
+
+def _newest_matches(
+    match: str,
+    walk: Walk,
+    groups: list[list[Term]],
+    driver: list[Term],
+    freq: _Frequencies,
+    candidates: int,
+) -> list[tuple[int, float]]:
+    """The newest `candidates` matches. When the query is expected (terms independent)
+    to have no more matches than candidates, the walk reads them all anyway: in rowid
+    order, which FTS5 does faster than newest first."""
     expected = float(sum(freq.df(t) for t in driver))
     for group in groups:
         if group is not driver:
             expected *= min(1.0, sum(freq.df(t) for t in group) / max(freq.documents, 1))
     few = expected <= candidates
-    found = walk(walked.fts5() or match, False, None if few else candidates)
+    found = walk(match, False, None if few else candidates)
     if len(found) > candidates:
         found = sorted(found, reverse=True)[:candidates]
-    if not found:
-        return []
-    scores = {rowid: 0.0 for rowid, _ in found}
+    return found
 
-    # Words in more than half of the papers add next to nothing (bm25() gives them
-    # an IDF of 1e-6): the others are scored, by bm25() while the budget lasts.
+
+def _scores(
+    conn: Connection,
+    found: list[tuple[int, float]],
+    groups: list[list[Term]],
+    driver: list[Term],
+    terms: list[Term],
+    informative: list[Term],
+    idf: dict[Term, float],
+    freq: _Frequencies,
+) -> dict[int, float]:
+    """BM25 scores (negated, lower is better) of the found rowids. Words in more than
+    half of the papers add next to nothing (bm25() gives them an IDF of 1e-6): the
+    others are scored, by bm25() while the budget lasts, then by their frequencies."""
+    scores = {rowid: 0.0 for rowid, _ in found}
     cheap: set[Term] = set()
     spent = 0
     for term in sorted(informative, key=freq.cost):
@@ -131,10 +164,7 @@ def best(
         weight = idf[term]
         for rowid, tf in _frequencies(conn, groups, term, driver, scores).items():
             scores[rowid] -= weight * tf * (K1 + 1) / (tf + K1)
-    if not everywhere:
-        return _top(list(scores.items()), limit)
-    ranked = _top(list(scores.items()), len(scores))
-    return _holding_all(conn, [group[0] for group in everywhere], driver, ranked, limit)
+    return scores
 
 
 def _top(scored: list[tuple[int, float]], limit: int) -> list[tuple[int, float]]:

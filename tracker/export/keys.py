@@ -85,7 +85,7 @@ def _surname(authors: Sequence[str]) -> str:
 
 
 def _title_word(title: str) -> str:
-    words = re.findall(r"[A-Za-z0-9]+", ascii_fold(_MATH.sub(" ", title)))
+    words: list[str] = re.findall(r"[A-Za-z0-9]+", ascii_fold(_MATH.sub(" ", title)))
     for word in words:
         if word.lower() not in _STOP_WORDS and not word.isdigit():
             return word.lower()

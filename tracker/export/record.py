@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
+
+from tracker.records import parse_utc
 
 
 @dataclass(frozen=True)
@@ -25,6 +28,24 @@ class ExportPaper:
     tags: list[str] = field(default_factory=list)
     starred: bool = False
     note: str = ""
+
+    @classmethod
+    def from_detail(cls, paper: dict[str, Any]) -> ExportPaper:
+        """From a tracker.db.queries.paper_detail() dict (what `show` and the TUI hold)."""
+        return cls(
+            arxiv_id=paper["arxiv_id"],
+            title=paper.get("title") or "",
+            authors=list(paper.get("authors") or []),
+            version=paper.get("version") or 1,
+            abstract=paper.get("abstract") or "",
+            primary_category=paper.get("primary_category") or "",
+            categories=list(paper.get("categories") or []),
+            published=parse_utc(paper.get("published")),
+            updated=parse_utc(paper.get("updated")),
+            doi=paper.get("doi"),
+            journal_ref=paper.get("journal_ref"),
+            comment=paper.get("comment"),
+        )
 
     @property
     def abs_url(self) -> str:

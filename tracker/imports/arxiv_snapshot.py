@@ -37,6 +37,7 @@ from tracker.db.engine import bulk_write_transaction, checkpoint, write_transact
 from tracker.db.index_state import IMPORT_PREFIX, finish_stale_index, index_is_stale
 from tracker.db.models import SyncState
 from tracker.db.papers import insert_ignore, upsert_papers
+from tracker.db.tables import table_of
 from tracker.errors import UsageError
 from tracker.ids import try_parse_arxiv_id
 from tracker.progress import ImportProgress
@@ -47,7 +48,7 @@ from tracker.sync.prefetch import in_child_process
 
 log = logging.getLogger(__name__)
 
-STATE = SyncState.__table__
+STATE = table_of(SyncState)
 BATCH = 5000
 # More than the snapshot's lines hold on average (about 1.7 kB), so that a count of
 # lines guessed from a file's size is low; gzip shrinks them at least threefold.

@@ -117,7 +117,9 @@ def _error_summary(response: requests.Response | None) -> str:
     return match.group(1).decode("utf-8", "replace").strip() if match else ""
 
 
-class _Client(arxiv.Client):
+class _Client(arxiv.Client):  # type: ignore[misc]  # the arxiv package ships no types
+    _last_request_dt: datetime | None  # set by arxiv.Client
+
     def __init__(self, config: ArxivConfig, on_response: Callable[[requests.Response], None]):
         super().__init__(page_size=config.page_size, delay_seconds=config.delay_seconds)
         self.config = config
@@ -145,11 +147,11 @@ class _Client(arxiv.Client):
                         items_per_page=page.items_per_page,
                         start_index=page.start_index,
                     ),
-                    results=page.records,  # type: ignore[arg-type]
+                    results=page.records,
                     malformed=page.malformed,
                 )
             except arxiv.HTTPError as exc:
-                session: _Session = self._session  # type: ignore[assignment]
+                session: _Session = self._session
                 if 400 <= exc.status < 500 and exc.status not in (408, 429):
                     detail = _error_summary(session.last) or f"HTTP {exc.status}"
                     raise SourceQueryError(
@@ -187,7 +189,7 @@ class _Client(arxiv.Client):
         if page.malformed:
             log.warning("arXiv sent a feed that does not parse: %s", url)
         if not page.records and page.error is None and not first_page:
-            raise arxiv.UnexpectedEmptyPageError(url, attempt, page)  # type: ignore[arg-type]
+            raise arxiv.UnexpectedEmptyPageError(url, attempt, page)
         return page
 
 
@@ -229,7 +231,7 @@ class ArxivSource:
         page: list[PaperRecord] = []
         seen = 0
         for result in self.client.results(search):
-            record: PaperRecord = result  # type: ignore[assignment]
+            record: PaperRecord = result
             if record.updated is not None and record.updated < cutoff:
                 break
             page.append(record)
@@ -247,4 +249,4 @@ class ArxivSource:
         for start in range(0, len(arxiv_ids), IDS_PER_REQUEST):
             chunk = arxiv_ids[start : start + IDS_PER_REQUEST]
             search = arxiv.Search(id_list=chunk, max_results=len(chunk))
-            yield list(self.client.results(search))  # type: ignore[arg-type]
+            yield list(self.client.results(search))

@@ -127,7 +127,7 @@ def _entry_record(entry: etree._Element) -> PaperRecord | None:
     seen_primary = False
     for child in entry:
         tag = child.tag
-        name = _TEXT_FIELDS.get(tag)  # type: ignore[arg-type]
+        name = _TEXT_FIELDS.get(tag)
         if name is not None:
             if name not in texts:
                 texts[name] = child.text
@@ -205,7 +205,7 @@ def parse_page(content: bytes) -> FeedPage:
             if record is not None:
                 page.records.append(record)
         else:
-            header = _HEADER_FIELDS.get(tag)  # type: ignore[arg-type]
+            header = _HEADER_FIELDS.get(tag)
             if header is not None:
                 setattr(page, header, _int(child.text))
     return page

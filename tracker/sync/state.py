@@ -16,8 +16,9 @@ from sqlalchemy.engine import Connection, Engine
 from tracker.db.engine import read_connection, write_transaction
 from tracker.db.models import SyncState
 from tracker.db.papers import insert_ignore
+from tracker.db.tables import table_of
 
-SYNC_STATE = SyncState.__table__
+SYNC_STATE = table_of(SyncState)
 
 
 @dataclass

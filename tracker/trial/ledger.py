@@ -16,6 +16,7 @@ from sqlalchemy.engine import Connection, Engine
 
 from tracker.db.engine import write_transaction
 from tracker.db.models import Trial
+from tracker.db.tables import table_of
 
 SUMMARY_CHARS = 300
 
@@ -68,7 +69,7 @@ def record_trial(engine: Engine, record: TrialRecord) -> int:
     """Store one trial; returns its id."""
     values = {**record.__dict__, "created_at": datetime.now(UTC)}
     with write_transaction(engine) as conn:
-        result = conn.execute(insert(Trial.__table__).values(**values))
+        result = conn.execute(insert(table_of(Trial)).values(**values))
         key = result.inserted_primary_key
     return int(key[0]) if key else 0
 
@@ -87,7 +88,7 @@ def list_trials(
     conn: Connection, *, model: str | None = None, limit: int = 50
 ) -> list[dict[str, Any]]:
     """The newest trials first, optionally of one model (repo id, case-insensitive)."""
-    t = Trial.__table__
+    t = table_of(Trial)
     query = select(t).order_by(t.c.id.desc()).limit(limit)
     if model:
         query = query.where(func.lower(t.c.model_repo) == model.lower())

@@ -13,6 +13,7 @@ from sqlalchemy.engine import Connection
 
 from tracker.config import Config
 from tracker.db.models import Model
+from tracker.db.tables import table_of
 from tracker.errors import GatedModelError
 from tracker.trial import checks, hardware, tasks
 from tracker.trial.resolve import ModelSource, resolve_model
@@ -33,7 +34,7 @@ class TrialPlan:
 
 def catalog_record(conn: Connection, repo_id: str) -> dict[str, Any] | None:
     """What the models table knows about repo_id (from sync), or None."""
-    t = Model.__table__
+    t = table_of(Model)
     row = (
         conn.execute(
             select(t.c.pipeline_tag, t.c.parameters, t.c.gated, t.c.private, t.c.safetensors).where(

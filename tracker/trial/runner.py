@@ -72,6 +72,7 @@ def fetch(plan: TrialPlan, tqdm_class: Any = None) -> Path:
     from huggingface_hub import snapshot_download
     from huggingface_hub.errors import GatedRepoError, HfHubHTTPError, RepositoryNotFoundError
 
+    hub_unreachable: tuple[type[BaseException], ...] = (HfHubHTTPError, *_hub_errors())
     try:
         folder = snapshot_download(
             source.repo_id,
@@ -84,7 +85,7 @@ def fetch(plan: TrialPlan, tqdm_class: Any = None) -> Path:
         raise GatedModelError.for_model(source.repo_id, plan.endpoint) from exc
     except RepositoryNotFoundError as exc:
         raise GatedModelError.for_model(source.repo_id, plan.endpoint, private=True) from exc
-    except (HfHubHTTPError, *_hub_errors()) as exc:
+    except hub_unreachable as exc:
         raise SourceUnavailableError(
             f"downloading {source.repo_id}@{source.revision[:12]} failed: {exc}".splitlines()[0],
             hint="Run the same command again: finished files are kept in the Hugging Face cache.",
@@ -323,7 +324,8 @@ def _build(plan: TrialPlan, folder: Path, torch_dtype: Any) -> Any:
         )
     from transformers import pipeline
 
-    return pipeline(
+    # The task is known only at run time: no overload of pipeline() names it.
+    return pipeline(  # type: ignore[call-overload]
         _pipeline_task(plan.task),
         model=str(folder),
         device=plan.device,
@@ -382,3 +384,11 @@ def load(plan: TrialPlan, tqdm_class: Any = None) -> LoadedModel:
     if plan.task in ("feature-extraction", "sentence-similarity"):
         loaded.pooling = batching.read_pooling(folder)
     return loaded
+
+
+def quiet_transformers() -> None:
+    """No transformers logging or progress bars on the user's terminal."""
+    from transformers.utils import logging as hf_logging
+
+    hf_logging.set_verbosity_error()  # type: ignore[no-untyped-call]
+    hf_logging.disable_progress_bar()  # type: ignore[no-untyped-call]

@@ -122,8 +122,8 @@ def parse_input(task: str, raw: Any) -> Any:
 def _text_or_file(task: str, raw: Any) -> str:
     if isinstance(raw, dict):
         for key in ("text", "inputs", "path", "file"):
-            if isinstance(raw.get(key), str):
-                return raw[key]
+            if isinstance(value := raw.get(key), str):
+                return value
         raise UsageError(f"{task} takes text; got an object with keys {sorted(raw)}.")
     if not isinstance(raw, str) or not raw.strip():
         raise UsageError(f"{task} takes a non-empty text per input.")

@@ -16,11 +16,13 @@ from __future__ import annotations
 import gc
 from collections.abc import Callable, Iterable
 from functools import partial
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from textual import work
 from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
+from textual.notifications import SeverityLevel
 from textual.reactive import reactive
 from textual.screen import Screen
 from textual.worker import Worker, WorkerState
@@ -280,7 +282,7 @@ class TrackerApp(App[None]):
     def on_sync_finished(self, message: SyncFinished) -> None:
         report = message.report
         self.sub_title = self.where
-        severity = "warning" if report.errors else "information"
+        severity: SeverityLevel = "warning" if report.errors else "information"
         text = report.summary()
         if report.errors:
             text += "\n" + "\n".join(report.errors[:3])
@@ -290,8 +292,12 @@ class TrackerApp(App[None]):
         self.data_version += 1
 
     # --- actions shared by the views -------------------------------------------------
+    def open_url(self, url: str, *, new_tab: bool = True) -> None:
+        """Textual's open_url, but in a worker: a browser can take seconds to answer."""
+        self._open_in_browser(url)
+
     @work(thread=True, exclusive=True, exit_on_error=False, group="browser")
-    def open_url(self, url: str) -> None:
+    def _open_in_browser(self, url: str) -> None:
         import webbrowser  # here: it is not needed for the first paint
 
         if not webbrowser.open(url):
@@ -307,6 +313,11 @@ class TrackerApp(App[None]):
         from tracker.tui.screens.trial import TrialScreen
 
         self.push_screen(TrialScreen(repo_id, task, self.config))
+
+    def verify_claim(self, repo_id: str, claim: Any) -> None:
+        from tracker.tui.screens.verify import VerifyScreen
+
+        self.push_screen(VerifyScreen(repo_id, claim))
 
     def open_paper(self, arxiv_id: str) -> None:
         from tracker.tui.screens.paper import PaperScreen
@@ -355,6 +366,13 @@ class TrackerApp(App[None]):
         from tracker.tui.screens.confirm import ConfirmScreen
 
         self.push_screen(ConfirmScreen(title, question, yes=yes), done)
+
+    def choose_export_format(
+        self, what: str, directory: Path, done: Callable[[str | None], None]
+    ) -> None:
+        from tracker.tui.screens.export import ExportScreen
+
+        self.push_screen(ExportScreen(what, directory), done)
 
     def action_whats_new(self) -> None:
         from tracker.tui.screens.whats_new import WhatsNewScreen

@@ -45,9 +45,7 @@ class ExportActions(TrackerScreen):
             if format_name:
                 self.export_list(filters, format_name, directory)
 
-        from tracker.tui.screens.export import ExportScreen
-
-        self.app.push_screen(ExportScreen(what, directory), chosen)
+        self.tracker.choose_export_format(what, directory, chosen)
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="export")
     def export_list(self, filters: PaperFilters, format_name: str, directory: Path) -> None:

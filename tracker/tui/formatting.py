@@ -1,11 +1,10 @@
-"""Small pure helpers for display: dates, counts, one-line text, BibTeX."""
+"""Small pure helpers for display: dates, counts, one-line text."""
 
 from __future__ import annotations
 
 import re
 import unicodedata
 from datetime import datetime
-from typing import Any
 
 _SPACE = re.compile(r"\s+")
 
@@ -52,32 +51,3 @@ def metric(value: float | None, text: str = "") -> str:
     if value is None:
         return text or "—"
     return f"{value:.4g}"
-
-
-def _bib_escape(text: str) -> str:
-    return one_line(text).replace("{", "\\{").replace("}", "\\}")
-
-
-def bibtex(paper: dict[str, Any]) -> str:
-    """A @misc entry in arXiv's own style for a paper_detail() dict."""
-    authors = paper.get("authors") or []
-    year = (paper.get("published") or "")[:4]
-    first = authors[0].split()[-1] if authors else "anon"
-    first = re.sub(
-        r"\W", "", unicodedata.normalize("NFKD", first).encode("ascii", "ignore").decode()
-    )
-    title_words = re.findall(r"[A-Za-z]+", paper.get("title", ""))
-    key = f"{first.lower() or 'anon'}{year}{title_words[0].lower() if title_words else ''}"
-    fields = [
-        ("title", "{" + _bib_escape(paper.get("title", "")) + "}"),
-        ("author", "{" + " and ".join(_bib_escape(a) for a in authors) + "}"),
-        ("year", "{" + year + "}"),
-        ("eprint", "{" + paper["arxiv_id"] + "}"),
-        ("archivePrefix", "{arXiv}"),
-        ("primaryClass", "{" + (paper.get("primary_category") or "") + "}"),
-        ("url", "{" + f"https://arxiv.org/abs/{paper['arxiv_id']}" + "}"),
-    ]
-    if paper.get("doi"):
-        fields.append(("doi", "{" + paper["doi"] + "}"))
-    body = ",\n".join(f"  {name} = {value}" for name, value in fields)
-    return f"@misc{{{key},\n{body}\n}}\n"

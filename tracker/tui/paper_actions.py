@@ -13,7 +13,6 @@ from typing import Any
 from textual import work
 from textual.binding import Binding
 
-from tracker.tui.formatting import bibtex
 from tracker.tui.messages import PaperChanged
 from tracker.tui.navigation import TrackerScreen
 
@@ -53,7 +52,10 @@ class PaperActions(TrackerScreen):
     def action_bibtex(self) -> None:
         paper = self._paper()
         if paper is not None:
-            self.app.copy_to_clipboard(bibtex(paper))
+            from tracker.export import bibtex
+            from tracker.export.record import ExportPaper
+
+            self.app.copy_to_clipboard(bibtex.render([ExportPaper.from_detail(paper)]))
             self.notify(f"BibTeX for {paper['arxiv_id']} copied to the clipboard.")
 
     def action_copy_id(self) -> None:

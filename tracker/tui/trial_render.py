@@ -159,7 +159,7 @@ def progress_class(
     post: Callable[[str, float, float | None, str], None], stop: threading.Event
 ) -> type:
     """A tqdm class for runner.load(): reports to post(), draws nothing, raises on cancel."""
-    from tqdm.std import tqdm  # type: ignore[import-untyped]
+    from tqdm.std import tqdm
 
     class TrialProgress(tqdm):  # type: ignore[misc]
         monitor_interval = 0  # no monitor thread
@@ -174,7 +174,7 @@ def progress_class(
         def update(self, n: float | None = 1) -> bool | None:
             if stop.is_set():
                 raise TrialCancelledError()
-            done = super().update(n)
+            done: bool | None = super().update(n)
             self.report()
             return done
 

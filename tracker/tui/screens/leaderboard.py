@@ -15,6 +15,7 @@ from textual.widgets import DataTable, Footer, Header, Static
 
 from tracker.db.benchmarks import hub_boards
 from tracker.db.leaderboards import Board, boards, leaderboard
+from tracker.db.measurements import attach_measurements
 from tracker.db.metrics import direction_label
 from tracker.errors import NotFoundError
 from tracker.tui.formatting import metric
@@ -27,6 +28,7 @@ class LeaderboardScreen(TrackerScreen):
         Binding("m", "next_metric", "Next board"),
         Binding("p", "open_paper", "Paper"),
         Binding("enter", "open_model", "Model", show=False),
+        Binding("v", "verify", "Verify here"),
     ]
 
     class Loaded(Message):
@@ -48,7 +50,9 @@ class LeaderboardScreen(TrackerScreen):
         yield Header()
         yield Static(id="board-title")
         yield DataTable(id="board-table", cursor_type="row", zebra_stripes=True)
-        yield Static("enter: model · p: paper · m: next board · esc: back", id="board-hint")
+        yield Static(
+            "enter: model · p: paper · v: verify here · m: next board · esc: back", id="board-hint"
+        )
         yield Footer()
 
     def on_mount(self) -> None:
@@ -65,6 +69,7 @@ class LeaderboardScreen(TrackerScreen):
                 rows = leaderboard(conn, self.task_id, dataset=self.dataset_id)
             except NotFoundError:  # no results for the task at all: an empty board says so
                 rows = []
+            attach_measurements(conn, rows)  # what `tracker verify` measured here
             # The benchmark's own Hub board(s), after our results' boards.
             hub = hub_boards(conn, self.dataset_id)
         # The dataset filter also matches names; this screen is about one dataset id.
@@ -88,13 +93,17 @@ class LeaderboardScreen(TrackerScreen):
             table.add_row(
                 Text(str(r["rank"]), justify="right"),
                 Text(r["model"], style="bold"),
-                Text(metric(r["value"], r["value_text"]), justify="right"),
+                _value(r),
                 Text(split, style="dim"),
                 Text("✓" if r["verified"] else "", style="green"),
                 Text("+".join(r["sources"]), style="dim"),
                 Text(r["paper"] or "", style="cyan"),
                 key=str(i),
             )
+
+    def on_screen_resume(self) -> None:
+        if self.boards:  # back from a verification: its measurement shows in place
+            self.load(self.metric_type)
 
     def _title(self, board: Board | None) -> Text:
         title = Text()
@@ -137,6 +146,27 @@ class LeaderboardScreen(TrackerScreen):
             return
         self.tracker.open_paper(row["paper"])
 
+    def action_verify(self) -> None:
+        """Measure this row's claim on this machine (tracker verify)."""
+        from tracker.verify.verdict import Claim
+
+        row = self._row()
+        if row is None or row["value"] is None:
+            return
+        claim = Claim(
+            value=float(row["value"]), dataset=row["dataset"], metric=self.metric_type or "",
+            config=row["config"] or "", split=row["split"] or "", source=row["source"],
+            task=self.task_id,
+        )  # fmt: skip
+        self.tracker.verify_claim(row.get("model_repo") or row["model"], claim)
+
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
         event.stop()
         self.action_open_model()
+
+
+def _value(row: dict[str, Any]) -> Text:
+    text = Text(metric(row["value"], row["value_text"]), justify="right")
+    if "measured" in row:
+        text.append(f" · {row['measured']['text']}", style="green")
+    return text

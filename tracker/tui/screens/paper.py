@@ -41,8 +41,12 @@ class PaperScreen(PaperActions):
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="detail")
     def load(self) -> None:
+        from tracker.db.measurements import attach_measurements
+
         with self.engine.connect() as conn:
             detail = paper_detail(conn, self.arxiv_id)
+            if detail:
+                attach_measurements(conn, detail["results"])  # "verified here" marks
         self.post_message(self.Loaded(detail))
 
     def on_paper_screen_loaded(self, message: Loaded) -> None:

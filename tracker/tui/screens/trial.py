@@ -385,7 +385,9 @@ class TrialScreen(TrackerScreen):
             loaded = self._loaded = None
         try:
             if loaded is None:
-                _quiet_transformers()
+                from tracker.trial.runner import quiet_transformers
+
+                quiet_transformers()
                 where = f"on {plan.device} as {plan.dtype}"
                 stage = (
                     f"Loading the model {where}…"
@@ -483,11 +485,3 @@ class TrialScreen(TrackerScreen):
             self.app.run_worker(
                 self._release, thread=True, group="trial-release", exit_on_error=False
             )
-
-
-def _quiet_transformers() -> None:
-    """No transformers logging or progress bars on the terminal Textual draws on."""
-    from transformers.utils import logging as hf_logging
-
-    hf_logging.set_verbosity_error()
-    hf_logging.disable_progress_bar()

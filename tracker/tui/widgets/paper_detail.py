@@ -91,7 +91,7 @@ class PaperDetail(VerticalScroll):
                 Text(r["model"]),
                 Text(r["dataset_name"] or r["dataset"] or ""),
                 Text(r["metric"] or ""),
-                Text(metric(r["value"]), justify="right"),
+                _value(r),
                 Text("✓" if r["verified"] else r["source"][:3], style="dim"),
                 key=str(i),
             )
@@ -160,3 +160,11 @@ class PaperDetail(VerticalScroll):
             text.append("Datasets  ", style="bold")
             text.append(", ".join(paper["datasets"]))
         return text
+
+
+def _value(result: dict[str, Any]) -> Text:
+    """The claimed value, marked "verified here" when `tracker verify` measured it."""
+    text = Text(metric(result["value"]), justify="right")
+    if "measured" in result:
+        text.append(f" · verified here: {result['measured']['text']}", style="green")
+    return text
