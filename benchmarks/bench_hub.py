@@ -9,13 +9,18 @@ Measured in one run:
   rerun     the same Hub pass again (what a cron re-run costs: one page, no cards)
 The anonymous Hub budget is 500 calls per 5 minutes.
 
+--benchmarks N gives about a third of the linked models eval-results scores citing N
+benchmark datasets (half of them unknown to tracker's table, so their card is asked
+once): the Hub pass then also fetches those benchmarks' leaderboards. Run it with
+--benchmarks 0 and, say, 12 for the figures without and with benchmark boards.
+
 --backfill-years N stretches the same shape over N years (a first window that reaches
 back years: --papers 100000 --listed 150000 --linked 3000 --backfill-years 3): the Hub
 pass is bounded per run and leaves cursors; the figures are the first run's, and
 then each follow-up run's until nothing is left.
 
 Usage: python benchmarks/bench_hub.py [--papers 8000] [--listed 20000] [--linked 400] [--json]
-       [--backfill-years N]
+       [--backfill-years N] [--benchmarks N]
 """
 
 from __future__ import annotations
@@ -54,6 +59,9 @@ def main() -> None:
     parser.add_argument(
         "--backfill-years", type=float, default=0, help="Spread the week over this many years."
     )
+    parser.add_argument(
+        "--benchmarks", type=int, default=0, help="Benchmarks the models' eval results cite."
+    )
     args = parser.parse_args()
     os.environ["HF_HUB_DISABLE_TELEMETRY"] = "1"
     os.environ.pop("HF_TOKEN", None)
@@ -63,7 +71,7 @@ def main() -> None:
     from tracker.sources.hub import ANONYMOUS_CALLS
     from tracker.sync import run_sync
 
-    week = build_week(args.papers, args.listed, args.linked)
+    week = build_week(args.papers, args.listed, args.linked, benchmarks=args.benchmarks)
     lookback_days = 7
     if args.backfill_years:
         lookback_days = int(args.backfill_years * 365) + 1
@@ -120,6 +128,9 @@ def main() -> None:
         "budget_used": round(hub.hub_requests / ANONYMOUS_CALLS, 3),
         "rate_wait_seconds": stats.get("waited_seconds"),
         "results_stored": hub.results,
+        "benchmarks_cited": len(week.benchmarks),
+        "benchmark_boards_fetched": stats.get("benchmarks_fetched", 0),
+        "benchmark_entries": stats.get("benchmark_entries", 0),
         "arxiv_seconds": round(arxiv_seconds, 2),
         "enrich_seconds": round(hub_seconds, 2),
         "rerun_hub_requests": rerun.hub_requests,
@@ -142,6 +153,11 @@ def main() -> None:
         f"+{figures['arxiv_requests_for_cited_papers']} arXiv id-list request(s); "
         f"enriched in {figures['enrich_seconds']} s (arXiv pass {figures['arxiv_seconds']} s)"
     )
+    if args.benchmarks:
+        print(
+            f"benchmark boards: {figures['benchmark_boards_fetched']} fetched "
+            f"({figures['benchmark_entries']} entries) for {figures['benchmarks_cited']} cited"
+        )
     if args.backfill_years:
         print(f"left after the first run: {figures['left_after_first_run']}")
         for n, run in enumerate(followups, 2):

@@ -58,8 +58,16 @@ class ResultRecord:
     metric_name: str = ""
     value_text: str = ""
     verified: bool = False
-    source: str = "model-index"  # model-index, pwc-archive, model-card, paper, demo
+    source: str = "model-index"  # model-index, eval-results, pwc-archive, model-card, paper, demo
     paper_arxiv_id: str | None = None
+    # Provenance of an eval-results score (the Hub's .eval_results/*.yaml files).
+    variant: str = ""  # "" for the default setup, "with tools": never ranked together
+    notes: str = ""
+    source_name: str = ""
+    source_url: str = ""
+    dataset_revision: str = ""
+    result_date: str = ""  # as the file gives it (ISO 8601)
+    pull_request: str = ""  # a community-provided score's pull request
 
 
 @dataclass
@@ -94,6 +102,10 @@ class ModelRecord:
     detailed: bool = False
     # The id asked for, when the Hub answered with a redirect to a renamed repo.
     renamed_from: str | None = None
+    # True when the answer carried evalResults (asked for), so eval_results is the whole truth.
+    evals_read: bool = False
+    eval_results: list[ResultRecord] = field(default_factory=list)
+    eval_errors: int = 0  # .eval_results files the Hub reported as invalid (never stored)
 
 
 @dataclass
@@ -104,3 +116,43 @@ class DailyPaperRecord:
     upvotes: int = 0
     github_repo: str | None = None
     project_page: str | None = None
+    # The Hub's machine-written TLDR and keywords, when the feed item carries them.
+    summary: str | None = None
+    keywords: list[str] | None = None
+    github_stars: int | None = None
+
+
+@dataclass
+class PaperPageRecord:
+    """A paper's Hub page (paper_info): its TLDR, keywords and what links to it."""
+
+    arxiv_id: str
+    summary: str | None = None  # ai_summary: machine-written
+    keywords: list[str] = field(default_factory=list)
+    upvotes: int | None = None
+    github_repo: str | None = None
+    github_stars: int | None = None
+    models: list[ModelRecord] = field(default_factory=list)
+    datasets: list[str] = field(default_factory=list)
+    spaces: list[str] = field(default_factory=list)
+    num_models: int | None = None
+    num_datasets: int | None = None
+    num_spaces: int | None = None
+
+
+@dataclass
+class BenchmarkEntryRecord:
+    """One row of a benchmark dataset's Hub leaderboard (get_dataset_leaderboard)."""
+
+    rank: int
+    model_repo: str
+    value: float | None
+    verified: bool = False
+    filename: str = ""
+    bench_task: str = ""  # the benchmark's own task (gpqa_diamond), when the Hub says
+    source_name: str = ""
+    source_url: str = ""
+    author: str = ""
+    pull_request: str = ""  # a community-provided score's pull request number
+    notes: str = ""
+    variant: str = ""  # "with tools" or "" (tracker.sources.hub_evals.variant_of)

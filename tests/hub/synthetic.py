@@ -42,6 +42,7 @@ class Week:
     old: list[Entry]
     cap: int
     daily: list[dict[str, Any]] = field(default_factory=list)
+    benchmarks: list[str] = field(default_factory=list)  # cited by evalResults scores
 
     @property
     def pages(self) -> int:
@@ -56,6 +57,7 @@ def build_week(
     cap: int = 20,
     seed: int = 1,
     now: datetime | None = None,
+    benchmarks: int = 0,
 ) -> Week:
     rng = random.Random(seed)
     now = now or datetime.now(UTC).replace(microsecond=0)
@@ -127,7 +129,67 @@ def build_week(
         }
         for a in with_models[:40]
     ]
-    return Week(now, entries, items, infos, old, cap, daily)
+    names = benchmark_names(benchmarks)
+    if names:
+        add_eval_results(items, infos, names, random.Random(seed + 1))
+    return Week(now, entries, items, infos, old, cap, daily, names)
+
+
+# Benchmarks the synthetic scores cite: the first in tracker's table (no card asked),
+# the others unknown to it (their card's task_categories asked once).
+KNOWN_BENCHMARKS = ["Idavidrein/gpqa", "cais/hle", "TIGER-Lab/MMLU-Pro", "openai/gsm8k"]
+
+
+def benchmark_names(count: int) -> list[str]:
+    extra = [f"lab{i}/bench-{i}" for i in range(max(count - len(KNOWN_BENCHMARKS), 0))]
+    return (KNOWN_BENCHMARKS + extra)[:count]
+
+
+def add_eval_results(
+    items: list[dict[str, Any]],
+    infos: list[dict[str, Any]],
+    names: list[str],
+    rng: random.Random,
+) -> None:
+    """evalResults on about a third of the linked models, in the listing item (asked in its
+    expand) and in the model_info body alike."""
+    listed = {item["id"]: item for item in items}
+    for body in infos:
+        if rng.random() >= 0.35:
+            continue
+        scores = [
+            {
+                "filename": f".eval_results/{name.split('/')[1]}.yaml",
+                "data": {
+                    "dataset": {"id": name, "task_id": "default"},
+                    "value": round(rng.uniform(10, 90), 1),
+                },
+            }
+            for name in rng.sample(names, k=min(2, len(names)))
+        ]
+        body["evalResults"] = scores
+        listed[body["id"]]["evalResults"] = scores
+
+
+def board(week: Week, name: str) -> list[dict[str, Any]]:
+    """A benchmark's leaderboard: the synthetic models that score on it, best first."""
+    rows = [
+        (s["data"]["value"], body["id"], s["filename"])
+        for body in week.infos
+        for s in body.get("evalResults", [])
+        if s["data"]["dataset"]["id"] == name
+    ]
+    return [
+        {
+            "rank": rank,
+            "modelId": model,
+            "value": value,
+            "filename": filename,
+            "verified": False,
+            "author": {"name": model.split("/")[0], "type": "user"},
+        }
+        for rank, (value, model, filename) in enumerate(sorted(rows, reverse=True), start=1)
+    ]
 
 
 def serve_arxiv(server: FakeServer, week: Week, page_size: int) -> None:
@@ -157,3 +219,8 @@ def serve_hub(server: FakeServer, week: Week) -> None:
         params={"id_list": ",".join(sorted(OLD_PAPERS))},
     )
     server.add("/api/daily_papers", Reply.json(week.daily), repeat=True)
+    for name in week.benchmarks:
+        server.add(f"/api/datasets/{name}/leaderboard", Reply.json(board(week, name)))
+        if name not in KNOWN_BENCHMARKS:
+            card = {"id": name, "cardData": {"task_categories": ["question-answering"]}}
+            server.add(f"/api/datasets/{name}", Reply.json(card))

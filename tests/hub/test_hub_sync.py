@@ -241,10 +241,12 @@ def test_models_paper_refresh_looks_one_paper_up(env, server, cli, db_engine):
         params={"filter": "arxiv:1908.10084", "sort": "downloads", "limit": "20"},
     )
     serve_info(server, info_body(item))
+    # No Hub page for the paper: its models are those whose tags cite it.
+    server.add("/api/papers/1908.10084", Reply.json({"error": "Not found"}, status=404))
     result = cli("models", "--paper", "1908.10084v2", "--refresh", "--json")
     assert result.code == 0, result.err
     assert [m["repo_id"] for m in result.json()] == ["sentence-transformers/all-MiniLM-L6-v2"]
-    assert "hub: 1 models for 1908.10084 (1 new, 1 cards read, 2 Hub requests)" in result.err
+    assert "hub: 1 models for 1908.10084 (1 new, 1 cards read, 3 Hub requests)" in result.err
 
 
 def test_refresh_needs_a_paper(cli):

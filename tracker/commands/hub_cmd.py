@@ -220,34 +220,73 @@ def _value(row: dict[str, Any]) -> str:
 
 
 @click.command()
-@click.argument("task")
+@click.argument("task", required=False)
 @click.option(
     "--dataset", metavar="D", help="Only this dataset (id or name; glue/sst2 for a config)."
 )
 @click.option("--metric", metavar="M", help="Only this metric (type or name, e.g. accuracy, wer).")
 @click.option("--limit", type=click.IntRange(1, 100_000), help="At most N rows per board.")
+@click.option(
+    "--benchmark",
+    metavar="ID",
+    help="A benchmark dataset's Hub leaderboard (e.g. Idavidrein/gpqa).",
+)
+@click.option("--task-id", metavar="T", help="With --benchmark: only this benchmark task.")
+@click.option(
+    "--all-models",
+    is_flag=True,
+    help="With --benchmark: fine-tuned models too, not only base ones.",
+)
+@click.option("--refresh", is_flag=True, help="With --benchmark: fetch the board from the Hub now.")
 @click.option("--json", "as_json", is_flag=True, help="Print a JSON list of ranked rows on stdout.")
 @pass_app
 def leaderboard(
     app: AppContext,
-    task: str,
+    task: str | None,
     dataset: str | None,
     metric: str | None,
     limit: int | None,
+    benchmark: str | None,
+    task_id: str | None,
+    all_models: bool,
+    refresh: bool,
     as_json: bool,
 ) -> None:
     """Results for TASK ranked by value, one board per dataset, split and metric.
 
     Lower is better for loss, error, perplexity, WER, FID and CER-style metrics; a
     metric whose name says neither is ranked higher-is-better and marked "(guessed)".
-    Rows come from model cards (model-index) and the Papers with Code archive; a
-    result both hold is shown once, with both sources.
+    Rows come from model cards (model-index), the Hub's eval results files and the
+    Papers with Code archive; a result several hold is shown once, with every source.
+    An eval-results score is verified (✓) or community-provided; a "with tools" score
+    is ranked on a board of its own.
+
+    With --benchmark ID instead of TASK: that benchmark's leaderboard as the Hub ranks
+    it (base models unless --all-models), with each score's badge and notes.
     """
+    if benchmark:
+        _benchmark(app, benchmark, task_id, all_models, refresh, limit, as_json)
+        return
+    if not task:
+        raise UsageError(
+            "leaderboard needs a TASK or --benchmark ID.",
+            hint="`tracker tasks` lists the tasks with results.",
+        )
+    if task_id or all_models or refresh:
+        raise UsageError("--task-id, --all-models and --refresh go with --benchmark ID.")
+    from tracker.db.benchmarks import benchmarks_of_task
     from tracker.db.leaderboards import leaderboard as ranked
     from tracker.db.measurements import attach_measurements
+    from tracker.tasks_catalog import canonical_task
 
     with read_connection(app.engine()) as conn:
-        rows = ranked(conn, task, dataset=dataset, metric=metric, limit=limit)
+        benches = benchmarks_of_task(conn, canonical_task(task))
+        try:
+            rows = ranked(conn, task, dataset=dataset, metric=metric, limit=limit)
+        except NotFoundError:
+            if not benches:
+                raise
+            rows = []
         attach_measurements(conn, rows)
     if as_json:
         emit_json(rows)
@@ -257,8 +296,67 @@ def leaderboard(
             f"No results for {task} match."
             + (" Try without --dataset or --metric." if dataset or metric else "")
         )
+    else:
+        _print_boards(rows)
+    if benches:
+        names = ", ".join(f"{b['benchmark']} ({b['entries']})" for b in benches)
+        click.echo(f"Hub benchmark boards for {task}: {names}")
+        click.echo("See one with `tracker leaderboard --benchmark ID`.")
+
+
+def _benchmark(
+    app: AppContext,
+    benchmark: str,
+    task_id: str | None,
+    all_models: bool,
+    refresh: bool,
+    limit: int | None,
+    as_json: bool,
+) -> None:
+    """--benchmark: one benchmark's stored board (fetched first with --refresh)."""
+    from tracker.db.benchmarks import benchmark_board
+
+    if refresh:
+        from tracker.sources.hub import HubSource
+        from tracker.sync.hub_benchmarks import fetch_board
+        from tracker.sync.state import utcnow
+
+        hub = HubSource(app.config.hub)
+        size = fetch_board(app.engine(), hub, benchmark, utcnow(), all_models=all_models)
+        info(f"hub: {size} entries for {benchmark} ({hub.requests} Hub requests)")
+    with read_connection(app.engine()) as conn:
+        board = benchmark_board(conn, benchmark, bench_task=task_id, all_models=all_models)
+    if limit:
+        board["entries"] = board["entries"][:limit]
+    if as_json:
+        emit_json(board)
         return
-    _print_boards(rows)
+    _print_benchmark(board)
+
+
+def _print_benchmark(board: dict[str, Any]) -> None:
+    """The board's header, then rank, model (· when not in tracker), value, badge, notes."""
+    which = "all models" if board["all_models"] else "base models"
+    click.echo(
+        click.style(f"{board['benchmark']} · task {board['task']} · {which}", bold=True)
+        + f"  (fetched {(board['fetched_at'] or '')[:10]})"
+    )
+    if not board["entries"]:
+        info("No entries on this board.")
+        return
+    rows = [
+        (
+            e["rank"],
+            e["model"] + ("" if e["model_in_tracker"] else " ·"),
+            _value(e) if e["value"] is not None else "",
+            badge({"verified": e["verified"], "provenance": e}),
+            e["variant"] or "",
+            e["notes"] or "",
+        )
+        for e in board["entries"]
+    ]
+    table(rows, ["#", "model", "value", "badge", "variant", "notes"], wide=1)
+    click.echo("· not in tracker yet (a model that cites a paper comes with the next sync)")
 
 
 def _print_boards(rows: list[dict[str, Any]]) -> None:
@@ -268,7 +366,7 @@ def _print_boards(rows: list[dict[str, Any]]) -> None:
     board: tuple[Any, ...] | None = None
     batch: list[tuple[Any, ...]] = []
     for row in rows:
-        key = (row["dataset"], row["config"], row["split"], row["metric"])
+        key = (row["dataset"], row["config"], row["split"], row["metric"], row.get("variant"))
         if key != board:
             _flush(batch)
             batch = []
@@ -286,18 +384,33 @@ def _print_boards(rows: list[dict[str, Any]]) -> None:
                 row["rank"],
                 row["model"],
                 _value(row),
-                "✓" if row["verified"] else "",
+                badge(row),
                 "+".join(row["sources"]),
                 row["paper"] or "",
+                (row.get("provenance") or {}).get("notes") or "",
             )
         )
     _flush(batch)
 
 
+def badge(row: dict[str, Any]) -> str:
+    """✓ for a verified score; 'community' for an eval-results score nobody verified."""
+    provenance = row.get("provenance") or {}
+    if row["verified"] or provenance.get("status") == "verified":
+        return "✓"
+    if provenance.get("pull_request"):
+        return f"community (PR #{provenance['pull_request']})"
+    return "community" if provenance else ""
+
+
 def _flush(batch: list[tuple[Any, ...]]) -> None:
-    if batch:
-        table(batch, ["#", "model", "value", "verified", "source", "paper"], wide=1)
-        click.echo("")
+    if not batch:
+        return
+    headers = ["#", "model", "value", "verified", "source", "paper", "notes"]
+    if not any(row[-1] for row in batch):  # no notes on this board: no column for them
+        batch, headers = [row[:-1] for row in batch], headers[:-1]
+    table(batch, headers, wide=1)
+    click.echo("")
 
 
 COMMANDS = [models, tasks, datasets, leaderboard]

@@ -123,6 +123,23 @@ def _print_hits(hits: list[dict[str, Any]], as_json: bool) -> None:
     )
 
 
+def _print_hub_page(p: dict[str, Any]) -> None:
+    """The Hub page's linked counts, TLDR (labelled machine-written), keywords and Spaces."""
+    from tracker.db.paper_hub import hub_counts_line
+
+    line = hub_counts_line(p.get("hub_counts"))
+    if line:
+        click.echo(line)
+    if p.get("summary"):
+        click.echo("")
+        click.echo(click.style(p["summary_label"], dim=True))
+        click.echo(click.wrap_text(p["summary"], width=100))
+    if p.get("keywords"):
+        click.echo("Keywords: " + ", ".join(p["keywords"]))
+    if p.get("spaces"):
+        click.echo("Spaces: " + ", ".join(p["spaces"]))
+
+
 @click.command()
 @click.argument("paper_id")
 @click.option("--json", "as_json", is_flag=True, help="Print the paper as JSON on stdout.")
@@ -162,6 +179,7 @@ def _print_paper(p: dict[str, Any]) -> None:
         if p[key]:
             echo(f"{label}: {p[key]}")
     echo(f"{p['abs_url']}  {p['pdf_url']}")
+    _print_hub_page(p)
     echo("")
     echo(click.wrap_text(p["abstract"], width=100))
     if p["code_links"]:

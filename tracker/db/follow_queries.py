@@ -178,6 +178,7 @@ def result_dict(r: Any) -> dict[str, Any]:
         "metric": r.metric_type,
         "metric_name": r.metric_name or r.metric_type,
         "value": r.value,
+        "variant": r.variant,  # 'with tools' is a board of its own (m007)
     }
 
 

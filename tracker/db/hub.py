@@ -18,6 +18,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection
 
 from tracker.db.bulk import chunks
+from tracker.db.migrations import RESULT_PROVENANCE
 from tracker.db.models import Dataset, Model, ModelDataset, Paper, PaperModel, Result, Task
 from tracker.db.papers import add_code_links, insert_ignore
 from tracker.db.tables import IS_PAPER, table_of
@@ -74,7 +75,15 @@ RESULT_KEY = (
     "metric_type",
     "metric_name",
 )
-_RESULT_VALUES = ("model_id", "paper_id", "dataset_name", "value", "value_text", "verified")
+_RESULT_VALUES = (
+    "model_id",
+    "paper_id",
+    "dataset_name",
+    "value",
+    "value_text",
+    "verified",
+    *RESULT_PROVENANCE,
+)
 
 
 @dataclass
@@ -273,6 +282,7 @@ def _result_row(r: ResultRecord, model_id: int | None, paper_id: int | None) -> 
         "value": r.value,
         "value_text": r.value_text,
         "verified": r.verified,
+        **{name: getattr(r, name) for name in RESULT_PROVENANCE},
     }
 
 

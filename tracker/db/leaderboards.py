@@ -1,9 +1,10 @@
 """Leaderboards: ranked results of one task, one board per (dataset, config, split, metric).
 
 The direction of each board comes from tracker.db.metrics (one rule everywhere).
-Hub (model-index) and archive (pwc-archive) rows are merged; a row that both sources
-hold (the same model name, or the same paper with the same value) is shown once,
-with every source listed. `tracker leaderboard`, the TUI's leaderboard and the
+Hub (model-index, eval-results) and archive (pwc-archive) rows are merged; a row
+that several sources hold (the same model name, or the same paper with the same
+value) is shown once, with every source listed. A card's model-index score that its
+eval-results file repeats is shown on the benchmark's board (tracker.db.result_twins). `tracker leaderboard`, the TUI's leaderboard and the
 digest read these rows.
 """
 
@@ -19,12 +20,20 @@ from sqlalchemy.engine import Connection
 
 from tracker.db.dataset_filter import on_dataset
 from tracker.db.metrics import metric_direction
+from tracker.db.result_twins import provenance, twins
 from tracker.db.tables import M, P, R
 from tracker.errors import NotFoundError
 from tracker.tasks_catalog import canonical_task
 
 # Which source a merged row shows, best first.
-SOURCE_RANK = {"model-index": 0, "model-card": 1, "paper": 2, "demo": 3, "pwc-archive": 4}
+SOURCE_RANK = {
+    "model-index": 0,
+    "eval-results": 1,
+    "model-card": 2,
+    "paper": 3,
+    "demo": 4,
+    "pwc-archive": 5,
+}
 
 
 def _norm_name(name: str) -> str:
@@ -97,7 +106,10 @@ def _entry(r: Any) -> dict[str, Any]:
         "value_text": r.value_text,
         "verified": bool(r.verified),
         "source": r.source,
+        "variant": r.variant or None,
+        "provenance": provenance(r),
         "_paper_id": r.paper_id,
+        "_id": r.id,
     }
 
 
@@ -119,9 +131,14 @@ def leaderboard(
     if not rows:
         _no_results(conn, task_id)
         return []
-    boards: dict[tuple[str, str, str, str], list[dict[str, Any]]] = defaultdict(list)
+    pairs = twins(conn, [r.model_id for r in rows])
+    shown_as = set(pairs.values())  # eval-results scores that their card repeats
+    rows = [r for r in rows if r.id not in pairs]
+    # A variant ("with tools") is another setup: a board of its own, never ranked with the default.
+    boards: dict[tuple[str, str, str, str, str], list[dict[str, Any]]] = defaultdict(list)
     for r in rows:
-        boards[(r.dataset_id, r.dataset_config, r.dataset_split, r.metric_type)].append(_entry(r))
+        key = (r.dataset_id, r.dataset_config, r.dataset_split, r.variant, r.metric_type)
+        boards[key].append(_entry(r))
     out: list[dict[str, Any]] = []
     for (*_where, metric_type), entries in sorted(
         boards.items(), key=lambda kv: (-len(kv[1]), kv[0])
@@ -129,6 +146,9 @@ def leaderboard(
         direction = metric_direction(metric_type, entries[0]["metric_name"])
         lower = direction.lower_is_better
         merged = _merge(entries)
+        for entry in merged:
+            if entry.pop("_id") in shown_as and "model-index" not in entry["sources"]:
+                entry["sources"].append("model-index")
         merged.sort(key=lambda e: (e["value"] if lower else -e["value"], e["model"]))
         for rank, entry in enumerate(merged[:limit] if limit else merged, start=1):
             entry.pop("_paper_id", None)
@@ -144,6 +164,7 @@ class Board:
     config: str | None
     split: str | None
     metric: str
+    variant: str | None = None
     rows: list[dict[str, Any]] = field(default_factory=list)
 
     @property
@@ -158,8 +179,12 @@ def boards(rows: list[dict[str, Any]]) -> list[Board]:
     """leaderboard()'s rows cut into their boards, in the same order."""
     out: list[Board] = []
     for row in rows:
-        key = (row["dataset"], row["config"], row["split"], row["metric"])
-        if not out or (out[-1].dataset, out[-1].config, out[-1].split, out[-1].metric) != key:
+        key = (row["dataset"], row["config"], row["split"], row["metric"], row.get("variant"))
+        last = out[-1] if out else None
+        if (
+            last is None
+            or (last.dataset, last.config, last.split, last.metric, last.variant) != key
+        ):
             out.append(Board(*key))
         out[-1].rows.append(row)
     return out
@@ -175,6 +200,7 @@ def _merge(entries: list[dict[str, Any]]) -> list[dict[str, Any]]:
             kept.append({**entry, "sources": [entry["source"]]})
         elif entry["source"] not in twin["sources"]:
             twin["sources"].append(entry["source"])
+            twin["provenance"] = twin["provenance"] or entry["provenance"]
             twin["paper"] = twin["paper"] or entry["paper"]
             twin["paper_title"] = twin["paper_title"] or entry["paper_title"]
     return kept

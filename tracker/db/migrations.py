@@ -349,6 +349,77 @@ def m006_measurements(conn: Connection) -> None:
     md.create_all(conn)
 
 
+# The provenance of the Hub's eval-results scores (m007), '' when unknown.
+RESULT_PROVENANCE = (
+    "variant",
+    "notes",
+    "source_name",
+    "source_url",
+    "dataset_revision",
+    "result_date",
+    "pull_request",
+)
+
+
+def m007_eval_results_benchmarks(conn: Connection) -> None:
+    """Eval-results provenance on results; Hub paper pages; benchmark leaderboards.
+
+    The results columns are added in place (ALTER TABLE ... ADD COLUMN, with a
+    default, on both SQLite and PostgreSQL), so no row is copied or lost.
+    """
+    for name in RESULT_PROVENANCE:
+        conn.exec_driver_sql(f"ALTER TABLE results ADD COLUMN {name} VARCHAR NOT NULL DEFAULT ''")
+    md = MetaData()
+    Table("papers", md, Column("id", Integer, primary_key=True))
+    Table("models", md, Column("id", Integer, primary_key=True))
+    Table(
+        "paper_hub",
+        md,
+        Column("paper_id", Integer, _fk("papers.id"), primary_key=True),
+        Column("summary", Text, nullable=False, server_default=""),
+        Column("keywords", Text, nullable=False, server_default="[]"),
+        Column("spaces", Text, nullable=False, server_default="[]"),
+        Column("num_models", Integer),
+        Column("num_datasets", Integer),
+        Column("num_spaces", Integer),
+        Column("github_stars", Integer),
+        Column("fetched_at", UTC_DATETIME),
+    )
+    Table(
+        "benchmarks",
+        md,
+        Column("id", String, primary_key=True),
+        Column("task_id", String, nullable=False),
+        Column("fetched_at", UTC_DATETIME),
+        Column("entries", Integer, nullable=False),
+    )
+    Table(
+        "benchmark_entries",
+        md,
+        Column("id", Integer, primary_key=True),
+        Column("benchmark_id", String, _fk("benchmarks.id"), nullable=False),
+        Column("bench_task", String, nullable=False),
+        Column("all_models", Boolean, nullable=False),
+        Column("rank", Integer, nullable=False),
+        Column("model_repo", String, nullable=False),
+        Column("model_id", Integer, _fk("models.id", "SET NULL")),
+        Column("value", Float),
+        Column("verified", Boolean, nullable=False),
+        Column("filename", String, nullable=False),
+        Column("source_name", String, nullable=False),
+        Column("source_url", String, nullable=False),
+        Column("author", String, nullable=False),
+        Column("pull_request", String, nullable=False),
+        Column("notes", String, nullable=False),
+        Column("variant", String, nullable=False),
+        UniqueConstraint(
+            "benchmark_id", "all_models", "model_repo", "filename", name="uq_benchmark_entry"
+        ),
+        Index("ix_benchmark_entries_model", "model_repo"),
+    )
+    md.create_all(conn)
+
+
 def m008_compact_paper_vectors(conn: Connection) -> None:
     """Paper embeddings stored compactly, and which version of a paper each one saw.
 
@@ -381,6 +452,7 @@ MIGRATIONS: list[Migration] = [
     m004_watchlists_digest,
     m005_fts_write_tuning,
     m006_measurements,
+    m007_eval_results_benchmarks,
     m008_compact_paper_vectors,
 ]
 

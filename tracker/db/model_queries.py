@@ -17,6 +17,7 @@ from sqlalchemy.engine import Connection
 
 from tracker.db.dataset_filter import models_on_dataset
 from tracker.db.queries import iso
+from tracker.db.result_twins import provenance, twins
 from tracker.db.sorts import MODEL_SORTS, ModelSort
 from tracker.db.tables import MD, PM, M, P, R, T
 from tracker.errors import NotFoundError, UsageError
@@ -263,12 +264,16 @@ def _model_datasets(conn: Connection, model_id: int) -> list[str]:
 
 
 def _model_results(conn: Connection, model_id: int, repo_id: str) -> list[dict[str, Any]]:
+    """The model's results, one row per result: a model-index score that an eval-results
+    file repeats is that row's second source (tracker.db.result_twins)."""
     query = (
         select(R, P.c.arxiv_id)
         .outerjoin(P, P.c.id == R.c.paper_id)
         .where(or_(R.c.model_id == model_id, R.c.model_name == repo_id))
         .order_by(R.c.task_id, R.c.dataset_id, R.c.metric_type)
     )
+    pairs = twins(conn, [model_id])
+    repeated = set(pairs.values())
     return [
         {
             "model": r.model_name,
@@ -283,7 +288,11 @@ def _model_results(conn: Connection, model_id: int, repo_id: str) -> list[dict[s
             "value_text": r.value_text,
             "verified": bool(r.verified),
             "source": r.source,
+            "sources": [r.source, "model-index"] if r.id in repeated else [r.source],
             "paper": r.arxiv_id,
+            "variant": r.variant or None,
+            "provenance": provenance(r),
         }
         for r in conn.execute(query)
+        if r.id not in pairs
     ]

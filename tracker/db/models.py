@@ -218,7 +218,15 @@ class Result(SQLModel, table=True):
     value: float | None = None
     value_text: str = ""
     verified: bool = False
-    source: str = ""  # model-index, pwc-archive, demo
+    source: str = ""  # model-index, eval-results, pwc-archive, demo
+    # Provenance of eval-results scores (migration m007); '' when unknown.
+    variant: str = ""  # '' the default setup, 'with tools': a board of its own
+    notes: str = ""
+    source_name: str = ""
+    source_url: str = ""
+    dataset_revision: str = ""
+    result_date: str = ""
+    pull_request: str = ""
 
 
 # --- Trials (migration m003) ---
@@ -312,3 +320,62 @@ class EmbeddingState(SQLModel, table=True):
     model: str = Field(primary_key=True)
     generation: int
     updated_at: datetime | None = None
+
+
+# --- Hub paper pages and benchmark leaderboards (migration m007) ---
+
+
+class PaperHub(SQLModel, table=True):
+    """A paper's Hub page (paper_info): its TLDR, keywords, linked counts and Spaces."""
+
+    __tablename__ = "paper_hub"
+
+    paper_id: int = Field(foreign_key="papers.id", primary_key=True, ondelete="CASCADE")
+    summary: str = Field(default="", sa_column=Column(Text, nullable=False, server_default=""))
+    keywords: str = Field(default="[]", sa_column=Column(Text, nullable=False, server_default="[]"))
+    spaces: str = Field(default="[]", sa_column=Column(Text, nullable=False, server_default="[]"))
+    num_models: int | None = None
+    num_datasets: int | None = None
+    num_spaces: int | None = None
+    github_stars: int | None = None
+    fetched_at: datetime | None = None
+
+
+class Benchmark(SQLModel, table=True):
+    """A benchmark dataset whose Hub leaderboard we keep, and our task for it."""
+
+    __tablename__ = "benchmarks"
+
+    id: str = Field(primary_key=True)  # the dataset id, e.g. Idavidrein/gpqa
+    task_id: str = "other"
+    fetched_at: datetime | None = None
+    entries: int = 0
+
+
+class BenchmarkEntry(SQLModel, table=True):
+    """One row of a benchmark's Hub leaderboard (get_dataset_leaderboard)."""
+
+    __tablename__ = "benchmark_entries"
+    __table_args__ = (
+        UniqueConstraint(
+            "benchmark_id", "all_models", "model_repo", "filename", name="uq_benchmark_entry"
+        ),
+        Index("ix_benchmark_entries_model", "model_repo"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    benchmark_id: str = Field(foreign_key="benchmarks.id", ondelete="CASCADE")
+    bench_task: str = ""  # the benchmark's own task (gpqa_diamond); '' when one only
+    all_models: bool = False  # fetched with fine-tuned models too (base_model=false)
+    rank: int = 0
+    model_repo: str = ""
+    model_id: int | None = Field(default=None, foreign_key="models.id", ondelete="SET NULL")
+    value: float | None = None
+    verified: bool = False
+    filename: str = ""
+    source_name: str = ""
+    source_url: str = ""
+    author: str = ""
+    pull_request: str = ""
+    notes: str = ""
+    variant: str = ""

@@ -12,6 +12,8 @@ from sqlalchemy import func, select
 from sqlalchemy.engine import Connection
 
 from tracker.db.models import Trial
+from tracker.db.paper_hub import paper_page
+from tracker.db.result_twins import provenance, twins
 from tracker.db.tables import CL, IS_PAPER, MD, PA, PC, PM, PT, PU, A, M, P, R, table_of
 from tracker.errors import NotFoundError
 from tracker.ids import parse_arxiv_id
@@ -71,6 +73,7 @@ def paper_detail(conn: Connection, raw_id: str) -> dict[str, Any]:
         "tasks": tasks,
         "datasets": sorted(datasets),
         "results": results,
+        **paper_page(conn, pid),
         **_user_data(conn, pid),
     }
 
@@ -139,13 +142,17 @@ def _paper_models(conn: Connection, pid: int) -> list[dict[str, Any]]:
 
 
 def _paper_results(conn: Connection, pid: int) -> list[dict[str, Any]]:
-    """Results of the paper, and of the models that link to it."""
+    """Results of the paper, and of the models that link to it: one row per result (a
+    card's score that an eval-results file repeats is that row's, tracker.db.result_twins)."""
     model_ids = select(PM.c.model_id).where(PM.c.paper_id == pid)
     query = (
         select(R)
         .where((R.c.paper_id == pid) | (R.c.model_id.in_(model_ids)))
         .order_by(R.c.task_id, R.c.dataset_id, R.c.metric_type, R.c.model_name)
     )
+    rows = list(conn.execute(query))
+    pairs = twins(conn, [r.model_id for r in rows])
+    repeated = set(pairs.values())
     return [
         {
             "model": r.model_name,
@@ -158,8 +165,12 @@ def _paper_results(conn: Connection, pid: int) -> list[dict[str, Any]]:
             "value": r.value,
             "verified": bool(r.verified),
             "source": r.source,
+            "sources": [r.source, "model-index"] if r.id in repeated else [r.source],
+            "variant": r.variant or None,
+            "provenance": provenance(r),
         }
-        for r in conn.execute(query)
+        for r in rows
+        if r.id not in pairs
     ]
 
 

@@ -5,8 +5,11 @@
    and by hot score for the others.
 2. For starred papers: a new arXiv version, the first code link, the first model, a
    model reaching [watch] model_downloads, new results.
-3. For followed tasks and datasets: new or better leaderboard results, and (tasks) a
-   model reaching model_downloads; for organisations: their new models.
+3. For followed tasks and datasets: new or better leaderboard results (a "with tools"
+   variant on a board of its own), and (tasks) a model reaching model_downloads; for
+   organisations: their new models.
+4. For watched datasets that are benchmarks with a Hub leaderboard: a new leader;
+   for starred papers, also a model gaining a verified eval-results score.
 
 The facts of 2 and 3 are stored as a JSON snapshot with the digest's time; the next
 digest diffs the current facts against it and stores the new snapshot, which marks
@@ -27,6 +30,7 @@ from sqlalchemy.engine import Connection, Engine
 from tracker.config import Config
 from tracker.db import follow as store
 from tracker.db import follow_queries as q
+from tracker.db.benchmarks import board_tops, verified_scores
 from tracker.db.engine import read_connection, write_transaction
 from tracker.db.metrics import lower_is_better
 from tracker.db.queries import abs_url
@@ -171,7 +175,24 @@ def _paper_snapshot(facts: dict[str, Any], threshold: int) -> dict[str, Any]:
         "code": bool(facts["code"]),
         "models": sorted(facts["models"]),
         "popular": sorted(r for r, d in facts["models"].items() if d >= threshold),
+        "verified": sorted(facts.get("verified", {})),
     }
+
+
+def _verified_lines(facts: dict[str, Any], old: dict[str, Any]) -> list[Line]:
+    """A starred paper's model gaining a verified score (an older snapshot: no news)."""
+    if "verified" not in old:
+        return []
+    scores: dict[str, dict[str, Any]] = facts.get("verified", {})
+    return [
+        Line(
+            "verified_score",
+            f"verified score: {s['model']} {s['benchmark']} {fmt_value(s['value'])}",
+            s,
+        )
+        for key, s in sorted(scores.items())
+        if key not in set(old["verified"]) and s["value"] is not None
+    ]
 
 
 def starred_section(
@@ -221,6 +242,7 @@ def starred_section(
                     {"repo_id": repo, "downloads": models[repo]},
                 )
             )
+        lines += _verified_lines(facts, old)
         new_results = results.get(facts["id"], [])
         for r in new_results[:RESULT_LINES]:
             lines.append(
@@ -245,7 +267,9 @@ def starred_section(
 
 
 def _board_key(r: dict[str, Any]) -> str:
-    return "\t".join((r["task"], r["dataset"], r["config"], r["split"], r["metric"]))
+    key = "\t".join((r["task"], r["dataset"], r["config"], r["split"], r["metric"]))
+    # A variant ("with tools") is a board of its own; the default keeps its old key.
+    return key + (f"\t{r['variant']}" if r.get("variant") else "")
 
 
 def _board_heading(r: dict[str, Any]) -> str:
@@ -318,6 +342,41 @@ def boards_section(
     return section
 
 
+def benchmark_groups(
+    tops: dict[str, dict[str, Any]], previous: dict[str, Any] | None
+) -> list[Group]:
+    """Watched benchmarks' Hub leaderboards (shown under Leaderboards): a new leader, or a
+    board seen for the first time."""
+    groups: list[Group] = []
+    if previous is None:
+        return groups
+    old_tops: dict[str, dict[str, Any]] = previous.get("benchmarks", {})
+    old_sets = set(previous.get("datasets", []))
+    for bench in sorted(tops):
+        top, old = tops[bench], old_tops.get(bench)
+        data = {"benchmark": bench, "model": top["model"], "value": top["best"]}
+        if old is None:
+            if bench.lower() not in old_sets:
+                continue  # followed since the last digest: taken as it is now
+            line = Line(
+                "new_hub_board",
+                f"leaderboard on the Hub: best {fmt_value(top['best'])} by {top['model']}"
+                f" ({top['entries']} entries)",
+                data | {"entries": top["entries"]},
+            )
+        elif (top["model"], top["best"]) != (old["model"], old["best"]):
+            line = Line(
+                "new_best",
+                f"new best on {bench}: {fmt_value(top['best'])} by {top['model']}"
+                f" (was {fmt_value(old['best'])} by {old['model']})",
+                data | {"previous": old["best"], "previous_model": old["model"]},
+            )
+        else:
+            continue
+        groups.append(Group(f"benchmark {bench}", f"benchmark {bench} (Hub leaderboard)", [line]))
+    return groups
+
+
 def models_section(
     popular: dict[str, dict[str, int]],
     org_models: dict[str, list[dict[str, Any]]],
@@ -373,6 +432,15 @@ def models_section(
 # --- the whole digest --------------------------------------------------------------------------
 
 
+def _starred(conn: Connection) -> dict[str, dict[str, Any]]:
+    """The starred papers' facts, with their models' verified eval-results scores."""
+    starred = q.starred_facts(conn)
+    verified = verified_scores(conn, [f["id"] for f in starred.values()])
+    for facts in starred.values():
+        facts["verified"] = verified.get(facts["id"], {})
+    return starred
+
+
 def build_digest(
     conn: Connection,
     config: Config,
@@ -400,16 +468,19 @@ def build_digest(
     tasks = sorted({w.value for w in watches if w.kind == "task"})
     datasets = sorted({w.value.lower() for w in watches if w.kind == "dataset"})
     orgs = sorted({w.value.lower() for w in watches if w.kind == "organisation"})
-    starred = q.starred_facts(conn)
+    starred = _starred(conn)
+    tops = board_tops(conn, datasets)
     boards = _boards(q.board_results(conn, tasks, datasets))
     popular = q.popular_models(conn, tasks, threshold)
     after_model = previous["max_ids"]["models"] if previous else ids["models"]
     org_models = q.organisation_models(conn, orgs, after_model)
 
+    leaderboards = boards_section(boards, previous)
+    leaderboards.groups += benchmark_groups(tops, previous)
     sections = [
         papers_section(conn, config, watches, fresh, now),
         starred_section(conn, starred, previous, threshold),
-        boards_section(boards, previous),
+        leaderboards,
         models_section(popular, org_models, previous, threshold, config.watch.papers_per_watch),
     ]
     snapshot = {
@@ -425,6 +496,9 @@ def build_digest(
             for b in [_best(rows, lower_is_better(rows[0]["metric"], rows[0]["metric_name"]))]
         },
         "popular": {task: sorted(models) for task, models in popular.items()},
+        "benchmarks": {
+            bench: {"best": top["best"], "model": top["model"]} for bench, top in tops.items()
+        },
     }
     return Digest(since, now, previous is None, len(fresh), sections, snapshot)
 

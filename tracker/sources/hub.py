@@ -36,6 +36,7 @@ from huggingface_hub.errors import (
     OfflineModeIsEnabled,
     RepositoryNotFoundError,
 )
+from huggingface_hub.hf_api import DatasetInfo, PaperInfo
 from huggingface_hub.utils import (  # type: ignore[attr-defined]
     build_hf_headers,
     get_session,
@@ -46,11 +47,13 @@ from huggingface_hub.utils import (  # type: ignore[attr-defined]
 from tracker import __version__
 from tracker.config import HubConfig
 from tracker.errors import GatedModelError, SourceQueryError, SourceUnavailableError
-from tracker.records import DailyPaperRecord, ModelRecord
+from tracker.records import BenchmarkEntryRecord, DailyPaperRecord, ModelRecord, PaperPageRecord
+from tracker.sources.hub_evals import read_board
 from tracker.sources.hub_records import (
     daily_record,
+    json_record,
     listing_record,
-    model_record,
+    paper_page_record,
     skim_record,
 )
 
@@ -87,6 +90,8 @@ LIST_EXPAND = [
     "sha",
     "tags",
     "trendingScore",
+    # The .eval_results/*.yaml scores: on the listing page, so reading them costs no request.
+    "evalResults",
 ]
 INFO_EXPAND = [*LIST_EXPAND, "cardData", "model-index"]
 
@@ -338,21 +343,85 @@ class HubSource:
                 break
         return out
 
+    # --- benchmarks ----------------------------------------------------------------
+
+    def dataset_leaderboard(
+        self, dataset_id: str, *, all_models: bool = False
+    ) -> list[BenchmarkEntryRecord] | None:
+        """A benchmark dataset's Hub leaderboard (as HfApi.get_dataset_leaderboard asks
+        for it, read into DatasetLeaderboardEntry); None when it has none. By default
+        only base models, as the Hub ranks them; all_models adds fine-tuned ones."""
+        url = f"{self.endpoint}/api/datasets/{dataset_id}/leaderboard"
+        params = [("base_model", "false")] if all_models else None
+        try:
+            response = self._send(partial(self._get, url, params), f"benchmark {dataset_id}")
+        except _NotOnHub:
+            log.info("dataset %s has no leaderboard on the Hub", dataset_id)
+            return None
+        return read_board(response.json(), dataset_id)
+
+    def dataset_task_categories(self, dataset_id: str) -> list[str]:
+        """The dataset card's task_categories (one request); [] when none or no such dataset."""
+        url = f"{self.endpoint}/api/datasets/{dataset_id}"
+        try:
+            response = self._send(
+                partial(self._get, url, [("expand", "cardData")]), f"dataset {dataset_id}"
+            )
+        except _NotOnHub:
+            return []
+        try:
+            card = DatasetInfo(**response.json()).card_data  # type: ignore[no-untyped-call]
+        except (TypeError, ValueError, KeyError) as exc:
+            log.warning("dataset %s: unreadable answer: %s", dataset_id, exc)
+            return []
+        categories = getattr(card, "task_categories", None) if card is not None else None
+        if isinstance(categories, str):
+            categories = [categories]
+        return [c for c in categories or [] if isinstance(c, str)]
+
+    # --- one paper -------------------------------------------------------------------
+
+    def paper_info(self, arxiv_id: str) -> PaperPageRecord | None:
+        """The paper's Hub page in one request (GET /api/papers/{id}, read as the
+        library's PaperInfo); None when the Hub has no page for it."""
+        url = f"{self.endpoint}/api/papers/{arxiv_id}"
+        try:
+            response = self._send(partial(self._get, url, None), f"paper {arxiv_id}")
+        except _NotOnHub:
+            log.info("paper %s has no page on the Hub", arxiv_id)
+            return None
+        body = response.json()
+        try:
+            info = PaperInfo(**body)
+        except (TypeError, ValueError, KeyError) as exc:
+            raise SourceQueryError(
+                f"the Hub's page for paper {arxiv_id} could not be read: {exc}.",
+                hint=f"Check [hub] endpoint ({self.endpoint}) in your config.",
+            ) from exc
+        return paper_page_record(info, arxiv_id)
+
     # --- one model ----------------------------------------------------------------
 
     def model_info(self, repo_id: str) -> ModelRecord | None:
-        """The model with its card and results; None when the Hub has no such model."""
+        """The model with its card and results; None when the Hub has no such model.
+
+        The body is read as JSON (as HfApi.model_info reads it) so that evalResults'
+        invalid files can be counted; a followed 307 from an old name counts as a request.
+        """
+        url = f"{self.endpoint}/api/models/{repo_id}"
+        params = [("expand", field) for field in INFO_EXPAND]
         try:
-            info = self._send(
-                lambda: self.api.model_info(repo_id, expand=INFO_EXPAND, timeout=self.timeout),  # type: ignore[arg-type]
-                f"model {repo_id}",
-            )
+            response = self._send(partial(self._get, url, params), f"model {repo_id}")
         except _NotOnHub:
             log.info("model %s is not on the Hub (deleted or private)", repo_id)
             return None
-        record = model_record(info, detailed=True)
+        record = json_record(response.json(), detailed=True)
+        if record is None:
+            raise SourceQueryError(
+                f"the Hub's answer for model {repo_id} could not be read.",
+                hint=f"Check [hub] endpoint ({self.endpoint}) in your config.",
+            )
         if record.repo_id != repo_id:
-            self._count()  # the 307 from the old name
             record.renamed_from = repo_id
             log.info("model %s was renamed to %s", repo_id, record.repo_id)
         return record

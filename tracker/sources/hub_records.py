@@ -10,10 +10,11 @@ import logging
 from datetime import UTC, datetime
 from typing import Any
 
-from huggingface_hub.hf_api import ModelInfo
+from huggingface_hub.hf_api import ModelInfo, PaperInfo
 
 from tracker.ids import try_parse_arxiv_id
-from tracker.records import DailyPaperRecord, ModelRecord, ResultRecord
+from tracker.records import DailyPaperRecord, ModelRecord, PaperPageRecord, ResultRecord
+from tracker.sources.hub_evals import read_eval_results
 from tracker.tasks_catalog import canonical_task
 
 log = logging.getLogger(__name__)
@@ -21,13 +22,29 @@ log = logging.getLogger(__name__)
 
 def listing_record(item: Any) -> ModelRecord | None:
     """A listing item (with or without expand) -> ModelRecord; None if unreadable."""
+    return json_record(item, detailed=False)
+
+
+def json_record(item: Any, *, detailed: bool) -> ModelRecord | None:
+    """A listing item or a model_info body -> ModelRecord; None if unreadable.
+
+    evalResults is read apart (tracker.sources.hub_evals), item by item, so that one
+    invalid file is counted and the model's other fields and scores are kept.
+    """
     if not isinstance(item, dict) or not item.get("id"):
         return None
+    fields = {k: v for k, v in item.items() if k != "evalResults"}
     try:
-        return model_record(ModelInfo(**item), detailed=False)  # type: ignore[no-untyped-call]
+        record = model_record(ModelInfo(**fields), detailed=detailed)  # type: ignore[no-untyped-call]
     except (TypeError, ValueError, KeyError) as exc:
-        log.warning("skipping unreadable listing item %r: %s", item.get("id"), exc)
+        log.warning("skipping unreadable model %r: %s", item.get("id"), exc)
         return None
+    if "evalResults" in item:
+        read = read_eval_results(item["evalResults"], record.repo_id)
+        record.evals_read = True
+        record.eval_results = read.results
+        record.eval_errors = read.errors
+    return record
 
 
 def skim_record(item: Any) -> ModelRecord | None:
@@ -204,18 +221,68 @@ def _from_eval_result(e: Any, repo_id: str) -> ResultRecord | None:
     )
 
 
+def _int(value: Any) -> int | None:
+    return value if isinstance(value, int) and not isinstance(value, bool) else None
+
+
+def _keywords(value: Any) -> list[str]:
+    return (
+        [k.strip() for k in value if isinstance(k, str) and k.strip()]
+        if isinstance(value, list)
+        else []
+    )
+
+
 def daily_record(item: Any) -> DailyPaperRecord | None:
-    """A daily papers item -> DailyPaperRecord; None without an arXiv id."""
+    """A daily papers item -> DailyPaperRecord; None without an arXiv id. The TLDR,
+    keywords and stars are read through the library's PaperInfo when it can read the item."""
     if not isinstance(item, dict):
         return None
     paper = as_dict(item.get("paper")) or item
     parsed = try_parse_arxiv_id(_text(paper.get("id")))
     if parsed is None:
         return None
-    upvotes = paper.get("upvotes")
-    return DailyPaperRecord(
+    record = DailyPaperRecord(
         arxiv_id=parsed[0],
-        upvotes=upvotes if isinstance(upvotes, int) and not isinstance(upvotes, bool) else 0,
+        upvotes=_int(paper.get("upvotes")) or 0,
         github_repo=_first(paper.get("githubRepo") or item.get("githubRepo")),
         project_page=_first(paper.get("projectPage") or item.get("projectPage")),
+    )
+    try:
+        info = PaperInfo(**{**item, "paper": dict(as_dict(item.get("paper")))})
+    except (TypeError, ValueError, KeyError, AttributeError) as exc:
+        log.info("daily papers item %s: no TLDR read (%s)", record.arxiv_id, exc)
+        return record
+    record.summary = _text(info.ai_summary) or None
+    record.keywords = _keywords(info.ai_keywords) or None
+    record.github_stars = _int(info.github_stars)
+    return record
+
+
+def _repo_ids(items: list[Any] | None) -> list[str]:
+    return [i.id for i in items or [] if isinstance(getattr(i, "id", None), str)]
+
+
+def paper_page_record(info: PaperInfo, arxiv_id: str) -> PaperPageRecord:
+    """paper_info's answer -> PaperPageRecord; its linked models as listing records."""
+    models = [model_record(m, detailed=False) for m in info.linked_models or []]
+    for m in models:  # the page links them to this paper even when their tags say otherwise
+        if arxiv_id not in m.arxiv_ids:
+            m.arxiv_ids.append(arxiv_id)
+    spaces = _repo_ids(info.linked_spaces)
+    extra = vars(info)  # the library keeps keys it does not know (numTotalSpaces)
+    return PaperPageRecord(
+        arxiv_id=arxiv_id,
+        summary=_text(info.ai_summary) or None,
+        keywords=_keywords(info.ai_keywords),
+        upvotes=_int(info.upvotes),
+        github_repo=_first(info.github_repo),
+        github_stars=_int(info.github_stars),
+        models=models,
+        datasets=_repo_ids(info.linked_datasets),
+        spaces=spaces,
+        num_models=_int(info.num_total_models) if info.linked_models is not None else None,
+        num_datasets=_int(info.num_total_datasets) if info.linked_datasets is not None else None,
+        num_spaces=_int(extra.get("numTotalSpaces"))
+        or (len(spaces) if info.linked_spaces is not None else None),
     )

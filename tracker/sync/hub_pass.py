@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
@@ -33,12 +33,15 @@ from tracker.config import Config
 from tracker.db import hub as store
 from tracker.db.bulk import chunks
 from tracker.db.engine import read_connection, write_transaction
+from tracker.db.eval_results import replace_eval_results
+from tracker.db.paper_hub import save_daily_summaries, save_paper_page
 from tracker.db.papers import ensure_stubs, upsert_papers
 from tracker.errors import TrackerError
 from tracker.ids import parse_arxiv_id
 from tracker.progress import SourceProgress
-from tracker.records import ModelRecord
+from tracker.records import DailyPaperRecord, ModelRecord, PaperPageRecord
 from tracker.sources.hub import HubSource
+from tracker.sync.hub_benchmarks import benchmarks_pass
 from tracker.sync.hub_walks import (
     CARDS_PER_RUN,
     DAILY_WEEKS_PER_RUN,
@@ -73,6 +76,9 @@ class Stored:
     details: int = 0
     missing: int = 0  # cards asked for that the Hub no longer has
     errors: int = 0
+    # repo id -> .eval_results files the Hub reported invalid (logged, never stored); a
+    # model read twice in a run (its listing item, then its card) counts once.
+    eval_errors: dict[str, int] = field(default_factory=dict)
 
 
 class HubSync:
@@ -192,6 +198,7 @@ class HubSync:
             store.add_model_datasets(
                 conn, {written.ids[r.repo_id]: r.datasets for r in records if r.datasets}
             )
+            out.new_results += _store_evals(conn, records, written.ids, pids, out)
         todo = []
         for r in records:
             old = before.get(r.repo_id)
@@ -253,6 +260,7 @@ class HubSync:
                 for r in found
             }
             out.new_results += store.replace_model_results(conn, cards)
+            out.new_results += _store_evals(conn, found, written.ids, pids, out)
 
     def pending_details(self, limit: int = 1000) -> list[str]:
         """Linked models whose card was never read (a run stopped before it got there)."""
@@ -335,7 +343,33 @@ class HubSync:
         records = [r for week in todo for r in self.hub.daily_papers(week)]
         with write_transaction(self.engine) as conn:
             pids = store.paper_ids(conn, [r.arxiv_id for r in records], stubs=False)
+            save_daily_summaries(conn, records, pids)
             return store.apply_daily_papers(conn, records, pids), left
+
+
+def _store_evals(
+    conn: Connection,
+    records: list[ModelRecord],
+    ids: dict[str, int],
+    pids: dict[str, int],
+    out: Stored,
+) -> int:
+    """The eval-results scores of the records that carried them; returns how many are new."""
+    read = [r for r in records if r.evals_read and r.repo_id in ids]
+    for r in read:
+        if r.eval_errors and r.repo_id not in out.eval_errors:
+            log.warning("model %s: %d invalid eval results files skipped", r.repo_id, r.eval_errors)
+        if r.eval_errors:
+            out.eval_errors[r.repo_id] = r.eval_errors
+    cards = {
+        ids[r.repo_id]: (
+            r.repo_id,
+            next((pids[a] for a in r.arxiv_ids if a in pids), None),
+            r.eval_results,
+        )
+        for r in read
+    }
+    return replace_eval_results(conn, cards) if cards else 0
 
 
 def _without_sha(record: ModelRecord) -> ModelRecord:
@@ -373,6 +407,7 @@ def sync_hub(
         store.seed_tasks(conn)
     listed, cutoff = _models_pass(job, out, stats, report, progress)
     _daily_pass(job, cutoff, stats, report)
+    _boards_pass(job, stats, report)
     _report_hub(job, out, stats, report, listed, job.hub.requests - started)
 
 
@@ -438,6 +473,21 @@ def _daily_pass(job: HubSync, cutoff: datetime, stats: dict[str, Any], report: S
     )
 
 
+def _boards_pass(job: HubSync, stats: dict[str, Any], report: SyncReport) -> None:
+    """Step 5: the leaderboards of the benchmarks our models cite and watched datasets."""
+    from tracker.follow.watchlists import config_watches
+
+    watched = [w.value for w in config_watches(job.config) if w.kind == "dataset"]
+    done = benchmarks_pass(job.engine, job.hub, job.now, watched=watched)
+    if done.error:
+        report.errors.append(f"hub: {done.error}")
+        stats["error"] = done.error
+    if done.fetched or done.left:
+        stats["benchmarks_fetched"] = done.fetched
+        stats["benchmark_entries"] = done.entries
+        stats["benchmarks_left"] = done.left
+
+
 def _failed(
     job: HubSync, key: str, exc: TrackerError, stats: dict[str, Any], report: SyncReport
 ) -> None:
@@ -458,7 +508,13 @@ def _report_hub(
     report.results += out.new_results
     report.hub_requests += hub_requests
     report.requests += job.arxiv_requests  # "requests" counts arXiv's; the Hub's are apart
-    left = stats.get("listing_left") or stats.get("daily_weeks_left") or stats.get("cards_left")
+    left = (
+        stats.get("listing_left")
+        or stats.get("daily_weeks_left")
+        or stats.get("cards_left")
+        or stats.get("benchmarks_fetched")
+        or stats.get("benchmarks_left")
+    )
     if not (listed or stats.get("daily_papers") or left or "error" in stats):
         return  # a Hub with nothing new: keep the report to the sources that had news
     report.sources[MODELS_KEY] = stats
@@ -468,6 +524,7 @@ def _report_hub(
         cards_read=out.details,
         cards_missing=out.missing,
         card_errors=out.errors,
+        eval_errors=sum(out.eval_errors.values()),
         papers_fetched=job.papers_fetched,
         stubs=job.stubs,
         hub_requests=hub_requests,
@@ -501,12 +558,18 @@ def refresh_paper(
         store.seed_tasks(conn)
     job.ensure_papers([arxiv_id])
     out = Stored()
-    records = job.hub.models_for_paper(arxiv_id, config.hub.models_per_paper)
-    for record in records:  # the filter names this paper even when a tag spells it oddly
-        if arxiv_id not in record.arxiv_ids:
-            record.arxiv_ids.append(arxiv_id)
+    page = job.hub.paper_info(arxiv_id)
+    if page is None:  # no Hub page: the models whose tags cite it
+        records = job.hub.models_for_paper(arxiv_id, config.hub.models_per_paper)
+        for record in records:  # the filter names this paper even when a tag spells it oddly
+            if arxiv_id not in record.arxiv_ids:
+                record.arxiv_ids.append(arxiv_id)
+    else:
+        records = job.select_models(page.models)
     todo = job.store_listing(records, out)
     job.fetch_details(todo, out)
+    if page is not None:
+        _save_page(job, page)
     save_state(engine, key, last_run=job.now, last_success=job.now, last_error=None)
     return {
         "arxiv_id": arxiv_id,
@@ -517,4 +580,16 @@ def refresh_paper(
         "cards_read": out.details,
         "requests": job.hub.requests,
         "arxiv_requests": job.arxiv_requests,
+        "hub_page": page is not None,
     }
+
+
+def _save_page(job: HubSync, page: PaperPageRecord) -> None:
+    """The paper's Hub page: TLDR, keywords, counts and Spaces; its upvotes and repo."""
+    daily = DailyPaperRecord(page.arxiv_id, upvotes=page.upvotes or 0, github_repo=page.github_repo)
+    with write_transaction(job.engine) as conn:
+        pids = store.paper_ids(conn, [page.arxiv_id])
+        if page.arxiv_id not in pids:
+            return
+        save_paper_page(conn, pids[page.arxiv_id], page, job.now)
+        store.apply_daily_papers(conn, [daily], store.paper_ids(conn, [page.arxiv_id], stubs=False))

@@ -10,7 +10,10 @@ wait at the client-side rate window. So:
 - the daily papers feed is asked only for weeks where it exists (FEED_START on),
   only for the weeks in which a paper stored or updated since the last daily pass
   could appear (its arXiv date to APPEARS_WITHIN later), newest first, at most
-  DAILY_WEEKS_PER_RUN weeks a run; the other weeks wait in the hub:daily-papers cursor.
+  DAILY_WEEKS_PER_RUN weeks a run; the other weeks wait in the hub:daily-papers cursor;
+- benchmark leaderboards (of the benchmarks stored scores cite, and watched datasets)
+  are fetched when never fetched or older than BENCHMARK_MAX_AGE, at most
+  BENCHMARKS_PER_RUN a run; the others wait in the hub:benchmarks cursor.
 """
 
 from __future__ import annotations
@@ -30,6 +33,10 @@ LISTING_PAGES_PER_RUN = 60  # 60,000 models: a busy week's listing, with room to
 # and the daily weeks, a run stays under the anonymous 500 calls per 5 minutes.
 CARDS_PER_RUN = 400
 DAILY_WEEKS_PER_RUN = 10
+# Benchmark boards a run (one request each, two for a benchmark whose task we must ask
+# its card for), and how old a board may grow before it is fetched again.
+BENCHMARKS_PER_RUN = 10
+BENCHMARK_MAX_AGE = timedelta(days=7)
 # The Hub's daily papers feed starts in 2023; a paper shows there within two weeks.
 FEED_START = date(2023, 1, 1)
 APPEARS_WITHIN = timedelta(days=14)
@@ -108,3 +115,17 @@ def pending_weeks(cursor: str | None) -> set[str]:
 
 def weeks_cursor(weeks: list[str]) -> str | None:
     return json.dumps({"weeks": weeks}) if weeks else None
+
+
+def pending_benchmarks(cursor: str | None) -> list[str]:
+    if not cursor:
+        return []
+    try:
+        names: Any = json.loads(cursor).get("benchmarks", [])
+    except (ValueError, AttributeError):
+        return []
+    return [n for n in names if isinstance(n, str)] if isinstance(names, list) else []
+
+
+def benchmarks_cursor(names: list[str]) -> str | None:
+    return json.dumps({"benchmarks": names}) if names else None

@@ -13,6 +13,7 @@ from textual.binding import Binding
 from textual.message import Message
 from textual.widgets import DataTable, Footer, Header, Static
 
+from tracker.db.benchmarks import hub_boards
 from tracker.db.leaderboards import Board, boards, leaderboard
 from tracker.db.measurements import attach_measurements
 from tracker.db.metrics import direction_label
@@ -69,8 +70,10 @@ class LeaderboardScreen(TrackerScreen):
             except NotFoundError:  # no results for the task at all: an empty board says so
                 rows = []
             attach_measurements(conn, rows)  # what `tracker verify` measured here
+            # The benchmark's own Hub board(s), after our results' boards.
+            hub = hub_boards(conn, self.dataset_id)
         # The dataset filter also matches names; this screen is about one dataset id.
-        found = [b for b in boards(rows) if b.dataset == self.dataset_id]
+        found = [b for b in boards(rows) if b.dataset == self.dataset_id] + hub
         index = next((i for i, b in enumerate(found) if b.metric == metric_type), 0)
         self.post_message(self.Loaded(found, index))
 

@@ -13,10 +13,27 @@ from textual.containers import Horizontal, Vertical
 from textual.message import Message
 from textual.widgets import DataTable, Footer, Header, Label, Static, Tree
 
+from tracker.db.benchmarks import benchmarks_of_task
 from tracker.db.hub_queries import TaskRow, task_catalogue, task_datasets
 from tracker.tui.navigation import TrackerScreen
 
 MODALITY_ORDER = ("text", "vision", "audio", "multimodal", "tabular", "rl", "other")
+
+
+def with_benchmarks(
+    rows: list[dict[str, Any]], benches: list[dict[str, Any]]
+) -> list[dict[str, Any]]:
+    """The task's datasets, those with a Hub leaderboard marked, and the benchmarks of the
+    task that none of our results cite yet (the board's entry count as their models)."""
+    boards = {b["benchmark"]: b for b in benches}
+    out = [{**r, "name": r["name"] + ("  · Hub board" if r["id"] in boards else "")} for r in rows]
+    seen = {r["id"] for r in rows}
+    out += [
+        {"id": b, "name": f"{b}  · Hub board", "results": 0, "models": info["entries"]}
+        for b, info in boards.items()
+        if b not in seen
+    ]
+    return out
 
 
 class TasksScreen(TrackerScreen):
@@ -111,7 +128,7 @@ class TasksScreen(TrackerScreen):
     @work(thread=True, exclusive=True, exit_on_error=False, group="datasets")
     def load_datasets(self, task_id: str) -> None:
         with self.engine.connect() as conn:
-            rows = task_datasets(conn, task_id)
+            rows = with_benchmarks(task_datasets(conn, task_id), benchmarks_of_task(conn, task_id))
         self.post_message(self.DatasetsLoaded(task_id, rows))
 
     def on_tasks_screen_datasets_loaded(self, message: DatasetsLoaded) -> None:

@@ -29,6 +29,7 @@ class PaperDetail(VerticalScroll):
     def compose(self) -> ComposeResult:
         yield Static("Select a paper to see its details.", id="paper-title")
         yield Static(id="paper-meta")
+        yield Static(id="paper-hub")  # the Hub page's TLDR and linked counts, when known
         yield Static(id="paper-abstract")
         yield Static(id="paper-links")
 
@@ -64,12 +65,14 @@ class PaperDetail(VerticalScroll):
             title.update("Select a paper to see its details.")
             for name in ("#paper-meta", "#paper-abstract", "#paper-links"):
                 self.query_one(name, Static).update("")
+            self._hub_page({})
             for table in (self._models, self._results):
                 if table is not None:
                     table.clear()
             return
         title.update(Text(one_line(paper["title"]), style="bold"))
         self.query_one("#paper-meta", Static).update(self._meta(paper))
+        self._hub_page(paper)
         self.query_one("#paper-abstract", Static).update(Text(one_line(paper["abstract"])))
         self.query_one("#paper-links", Static).update(self._links(paper))
         models, results = self._tables()
@@ -106,6 +109,23 @@ class PaperDetail(VerticalScroll):
         section = SimilarPapers(id="paper-similar-section")
         self.mount(section)
         return section
+
+    def _hub_page(self, paper: dict[str, Any]) -> None:
+        """The TLDR (labelled machine-written) above the abstract, and the linked counts."""
+        from tracker.db.paper_hub import hub_counts_line
+
+        text = Text()
+        counts = hub_counts_line(paper.get("hub_counts"))
+        if counts:
+            text.append(counts, style="cyan")
+        if paper.get("summary"):
+            text.append("\n" if counts else "")
+            text.append("TLDR ", style="bold")
+            text.append("(machine-written) ", style="dim")
+            text.append(one_line(paper["summary"]))
+        hub = self.query_one("#paper-hub", Static)
+        hub.update(text)
+        hub.display = bool(text.plain)
 
     def _meta(self, paper: dict[str, Any]) -> Text:
         text = Text()
