@@ -211,56 +211,71 @@ def starred_section(
     )
     for arxiv_id, facts in known.items():
         old = old_papers[arxiv_id]
-        lines: list[Line] = []
-        if facts["version"] > old["version"]:
-            lines.append(
-                Line(
-                    "new_version", f"new version v{facts['version']}", {"version": facts["version"]}
-                )
-            )
-        if facts["code"] and not old["code"]:
-            url = facts["code"][0]
-            lines.append(Line("first_code", f"first code: {url}", {"url": url}))
-        models: dict[str, int] = facts["models"]
-        reported: set[str] = set()
-        if models and not old["models"]:
-            top = min(models, key=lambda r: (-models[r], r))
-            reported.add(top)
-            lines.append(
-                Line(
-                    "first_model",
-                    f"first model: {top} ({models[top]:,} downloads)",
-                    {"repo_id": top, "downloads": models[top]},
-                )
-            )
-        popular = {r for r, d in models.items() if d >= threshold}
-        for repo in sorted(popular - set(old["popular"]) - reported, key=lambda r: (-models[r], r)):
-            lines.append(
-                Line(
-                    "popular_model",
-                    f"model over {threshold:,} downloads: {repo} ({models[repo]:,})",
-                    {"repo_id": repo, "downloads": models[repo]},
-                )
-            )
+        lines = _paper_change_lines(facts, old)
+        lines += _model_lines(facts["models"], old, threshold)
         lines += _verified_lines(facts, old)
-        new_results = results.get(facts["id"], [])
-        for r in new_results[:RESULT_LINES]:
-            lines.append(
-                Line(
-                    "new_result",
-                    f"new result: {r['dataset_name']} {r['metric_name']} {fmt_value(r['value'])}"
-                    f" ({r['model']})",
-                    r,
-                )
-            )
-        if len(new_results) > RESULT_LINES:
-            extra = len(new_results) - RESULT_LINES
-            lines.append(Line("more_results", f"and {extra} more new results", {"count": extra}))
+        lines += _result_lines(results.get(facts["id"], []))
         if lines:
             section.groups.append(
                 Group(arxiv_id, f"{arxiv_id}  {facts['title']}", lines, url=abs_url(arxiv_id))
             )
     return section
+
+
+def _paper_change_lines(facts: dict[str, Any], old: dict[str, Any]) -> list[Line]:
+    """A new arXiv version, and the first code link."""
+    lines: list[Line] = []
+    if facts["version"] > old["version"]:
+        lines.append(
+            Line("new_version", f"new version v{facts['version']}", {"version": facts["version"]})
+        )
+    if facts["code"] and not old["code"]:
+        url = facts["code"][0]
+        lines.append(Line("first_code", f"first code: {url}", {"url": url}))
+    return lines
+
+
+def _model_lines(models: dict[str, int], old: dict[str, Any], threshold: int) -> list[Line]:
+    """The first model of a paper, and models that passed the downloads threshold."""
+    lines: list[Line] = []
+    reported: set[str] = set()
+    if models and not old["models"]:
+        top = min(models, key=lambda r: (-models[r], r))
+        reported.add(top)
+        lines.append(
+            Line(
+                "first_model",
+                f"first model: {top} ({models[top]:,} downloads)",
+                {"repo_id": top, "downloads": models[top]},
+            )
+        )
+    popular = {r for r, d in models.items() if d >= threshold}
+    for repo in sorted(popular - set(old["popular"]) - reported, key=lambda r: (-models[r], r)):
+        lines.append(
+            Line(
+                "popular_model",
+                f"model over {threshold:,} downloads: {repo} ({models[repo]:,})",
+                {"repo_id": repo, "downloads": models[repo]},
+            )
+        )
+    return lines
+
+
+def _result_lines(new_results: list[dict[str, Any]]) -> list[Line]:
+    """The first RESULT_LINES new results, and how many more."""
+    lines = [
+        Line(
+            "new_result",
+            f"new result: {r['dataset_name']} {r['metric_name']} {fmt_value(r['value'])}"
+            f" ({r['model']})",
+            r,
+        )
+        for r in new_results[:RESULT_LINES]
+    ]
+    if len(new_results) > RESULT_LINES:
+        extra = len(new_results) - RESULT_LINES
+        lines.append(Line("more_results", f"and {extra} more new results", {"count": extra}))
+    return lines
 
 
 # --- followed leaderboards, tasks and organisations --------------------------------------------

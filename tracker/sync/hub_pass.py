@@ -185,19 +185,7 @@ class HubSync:
             listed = [_without_sha(r) for r in records]
             written = store.upsert_models(conn, listed, self.now)
             out.new_models += written.new
-            pids = store.paper_ids(conn, [a for r in records for a in r.arxiv_ids])
-            out.new_links += store.link_papers(
-                conn,
-                [
-                    (pids[a], written.ids[r.repo_id])
-                    for r in records
-                    for a in r.arxiv_ids
-                    if a in pids
-                ],
-            )
-            store.add_model_datasets(
-                conn, {written.ids[r.repo_id]: r.datasets for r in records if r.datasets}
-            )
+            pids = _link_papers_and_datasets(conn, records, written.ids, out)
             out.new_results += _store_evals(conn, records, written.ids, pids, out)
         todo = []
         for r in records:
@@ -238,19 +226,7 @@ class HubSync:
                     .where(store.MODELS.c.repo_id.in_(part))
                     .values(fetched_at=self.now)
                 )
-            pids = store.paper_ids(conn, [a for r in found for a in r.arxiv_ids])
-            out.new_links += store.link_papers(
-                conn,
-                [
-                    (pids[a], written.ids[r.repo_id])
-                    for r in found
-                    for a in r.arxiv_ids
-                    if a in pids
-                ],
-            )
-            store.add_model_datasets(
-                conn, {written.ids[r.repo_id]: r.datasets for r in found if r.datasets}
-            )
+            pids = _link_papers_and_datasets(conn, found, written.ids, out)
             cards = {
                 written.ids[r.repo_id]: (
                     r.repo_id,
@@ -593,3 +569,19 @@ def _save_page(job: HubSync, page: PaperPageRecord) -> None:
             return
         save_paper_page(conn, pids[page.arxiv_id], page, job.now)
         store.apply_daily_papers(conn, [daily], store.paper_ids(conn, [page.arxiv_id], stubs=False))
+
+
+def _link_papers_and_datasets(
+    conn: Connection, records: list[ModelRecord], model_ids: dict[str, int], out: Stored
+) -> dict[str, int]:
+    """Link the stored models to the papers they cite and to their datasets; returns
+    arxiv id -> paper id for the papers we have."""
+    pids = store.paper_ids(conn, [a for r in records for a in r.arxiv_ids])
+    out.new_links += store.link_papers(
+        conn,
+        [(pids[a], model_ids[r.repo_id]) for r in records for a in r.arxiv_ids if a in pids],
+    )
+    store.add_model_datasets(
+        conn, {model_ids[r.repo_id]: r.datasets for r in records if r.datasets}
+    )
+    return pids
