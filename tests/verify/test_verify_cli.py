@@ -235,3 +235,46 @@ def test_the_trial_gates_apply_pickle_weights_are_refused_before_any_data(
     assert "has only pickle weights (pytorch_model.bin)" in result.err.splitlines()[0]
     trials, measured = _tables(env)
     assert measured == [] and [t["ok"] for t in trials] == [False]
+
+
+def test_models_lists_what_was_measured_here_beside_the_claim(cli: Any, env: Any) -> None:
+    from datetime import UTC, datetime
+
+    from tracker.db.engine import open_database, write_transaction
+    from tracker.db.hub import upsert_models
+    from tracker.db.measurements import record_verification
+    from tracker.records import ModelRecord
+
+    engine = open_database(env.url)
+    now = datetime.now(UTC)
+    with write_transaction(engine) as conn:
+        upsert_models(conn, [ModelRecord("org/m", downloads=5), ModelRecord("org/other")], now)
+    trial = {"model_repo": "org/m", "revision": "abc", "task": "text-classification",
+             "device": "cpu", "dtype": "float32", "batch_size": 8, "inputs": 500,
+             "load_seconds": 1.0, "seconds": 2.0, "per_input_ms": 4.0, "peak_memory_bytes": None,
+             "output_summary": "", "ok": True, "error": ""}  # fmt: skip
+    measured = {"model_repo": "org/m", "model_revision": "abc", "task_id": "text-classification",
+                "dataset_id": "nyu-mll/glue", "dataset_config": "sst2",
+                "dataset_split": "validation", "dataset_revision": "def",
+                "metric_type": "accuracy", "value": 90.8, "low": 89.6, "high": 92.0,
+                "scale": 100.0, "claimed": 91.3, "verdict": "inside", "comparable": False,
+                "n": 500, "split_size": 872, "sampled": True, "seed": 0, "device": "cpu",
+                "dtype": "float32", "batch_size": 8, "seconds": 2.0,
+                "examples_per_second": 250.0, "created_at": now}  # fmt: skip
+    record_verification(engine, trial, measured)
+    engine.dispose()
+
+    listed = cli("models", "--json")
+    assert listed.code == 0, listed.err
+    by_repo = {r["repo_id"]: r["measured"] for r in listed.json()}
+    assert by_repo["org/other"] == []
+    [m] = by_repo["org/m"]
+    assert (m["dataset"], m["split"], m["claimed"], m["value"], m["n"]) == (
+        "nyu-mll/glue",
+        "validation",
+        91.3,
+        90.8,
+        500,
+    )
+    text = cli("models")
+    assert "org/m  glue accuracy: claimed 91.3 · measured 90.8 ± 1.2 (n=500, cpu fp32)" in text.out

@@ -80,6 +80,7 @@ def models(
     memory of the device a trial would use ([trial] device and dtype); models of unknown
     size are left out.
     """
+    from tracker.db.measurements import attach_model_measurements
     from tracker.db.model_queries import list_models
 
     if refresh:
@@ -98,6 +99,7 @@ def models(
             limit=limit,
             max_parameters=max_parameters,
         )
+        attach_model_measurements(conn, rows)
     if as_json:
         emit_json(rows)
     elif not rows:
@@ -151,6 +153,11 @@ def _print_models(rows: list[dict[str, Any]]) -> None:
         ["model", "task", "library", "downloads", "likes", "params", "access", "papers"],
         wide=0,
     )
+    measured = [(r["repo_id"], m["text"]) for r in rows for m in r.get("measured", [])]
+    if measured:
+        click.echo("\nMeasured on this machine (tracker verify):")
+        for repo_id, text in measured:
+            click.echo(f"  {repo_id}  {text}")
 
 
 @click.command()
