@@ -297,11 +297,18 @@ def leaderboard(
         attach_measurements(conn, rows)
     if as_json:
         emit_json(rows)
-        return
+    else:
+        _print_task_boards(task, rows, benches, filtered=bool(dataset or metric))
+
+
+def _print_task_boards(
+    task: str, rows: list[dict[str, Any]], benches: list[dict[str, Any]], *, filtered: bool
+) -> None:
+    """Our boards of a task, then the names of its Hub benchmark boards."""
     if not rows:
         info(
             f"No results for {task} match."
-            + (" Try without --dataset or --metric." if dataset or metric else "")
+            + (" Try without --dataset or --metric." if filtered else "")
         )
     else:
         _print_boards(rows)
