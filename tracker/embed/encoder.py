@@ -27,6 +27,7 @@ class Encoder:
         plan = plan_trial(model, config, task="feature-extraction")
         self.model = model
         self.batch_size = batch_size
+        runner.quiet_transformers()  # its loading bars would land among our output
         self._loaded: Any = runner.load(plan)
 
     @property
