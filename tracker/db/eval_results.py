@@ -12,17 +12,15 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import replace
 
-from sqlalchemy import delete
 from sqlalchemy.engine import Connection
 
-from tracker.db.bulk import chunks
-from tracker.db.hub import RESULTS, upsert_results
+from tracker.db.hub import CardResults, replace_source_results
 from tracker.records import ResultRecord
 
 SOURCE = "eval-results"  # tracker.sources.hub_evals.SOURCE
 
 # model id -> (repo id, the model's paper id, its eval-results scores as the Hub has them now)
-EvalCards = dict[int, tuple[str, int | None, list[ResultRecord]]]
+EvalCards = CardResults
 
 
 def tag_variants(results: Sequence[ResultRecord]) -> list[ResultRecord]:
@@ -35,22 +33,4 @@ def tag_variants(results: Sequence[ResultRecord]) -> list[ResultRecord]:
 
 def replace_eval_results(conn: Connection, cards: EvalCards) -> int:
     """The models' eval-results scores as the Hub now lists them; returns how many are new."""
-    empty = [mid for mid, (_repo, _paper, results) in cards.items() if not results]
-    for part in chunks(empty):
-        conn.execute(
-            delete(RESULTS).where(RESULTS.c.model_id.in_(part), RESULTS.c.source == SOURCE)
-        )
-    records: list[ResultRecord] = []
-    for repo_id, _paper, results in cards.values():
-        named = [replace(r, model_name=repo_id) for r in results if r.source == SOURCE]
-        records += tag_variants(named)
-    if not records:
-        return 0
-    return upsert_results(
-        conn,
-        records,
-        {repo_id: mid for mid, (repo_id, _p, _r) in cards.items()},
-        {},
-        replace=True,
-        model_papers={repo_id: paper for repo_id, paper, _r in cards.values()},
-    )
+    return replace_source_results(conn, cards, SOURCE, tag_variants)

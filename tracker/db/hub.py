@@ -8,8 +8,8 @@ record does not know (None) never overwrites a stored value.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any
 
@@ -340,22 +340,32 @@ def upsert_results(
     return sum(1 for key in rows_by_key if key not in existing)
 
 
-def replace_model_results(
-    conn: Connection, cards: dict[int, tuple[str, int | None, list[ResultRecord]]]
-) -> int:
+CardResults = dict[int, tuple[str, int | None, list[ResultRecord]]]
+
+
+def replace_model_results(conn: Connection, cards: CardResults) -> int:
     """Models' model-index as their cards now have it: model id -> (repo id, paper id,
     results). Returns how many results are new."""
+    return replace_source_results(conn, cards, "model-index")
+
+
+def replace_source_results(
+    conn: Connection,
+    cards: CardResults,
+    source: str,
+    tag: Callable[[list[ResultRecord]], list[ResultRecord]] = list,
+) -> int:
+    """One source's results of these models as the Hub now gives them (a model whose
+    list is empty loses its rows of that source); tag may rename what keys a row.
+    Returns how many results are new."""
     empty = [mid for mid, (_repo, _paper, results) in cards.items() if not results]
     for part in chunks(empty):
         conn.execute(
-            delete(RESULTS).where(RESULTS.c.model_id.in_(part), RESULTS.c.source == "model-index")
+            delete(RESULTS).where(RESULTS.c.model_id.in_(part), RESULTS.c.source == source)
         )
-    records = []
+    records: list[ResultRecord] = []
     for repo_id, _paper, results in cards.values():
-        for r in results:
-            if r.source == "model-index":
-                r.model_name = repo_id
-                records.append(r)
+        records += tag([replace(r, model_name=repo_id) for r in results if r.source == source])
     if not records:
         return 0
     return upsert_results(
