@@ -12,9 +12,9 @@ from typing import Any
 import click
 
 from tracker.cli import AppContext, pass_app
+from tracker.commands.run_options import run_options
 from tracker.errors import DatabaseError, TrackerError, UsageError
 from tracker.output import emit_json, info, table
-from tracker.trial.hardware import DEVICES, DTYPES
 
 DEFAULT_BATCH_SIZE = 8
 
@@ -59,18 +59,7 @@ def _example(task: str) -> str:
     help="One input per line (text or JSON lines); writes JSON lines in input order.",
 )
 @click.option("--task", help="The pipeline task (default: the model's pipeline tag).")
-@click.option(
-    "--device", type=click.Choice(DEVICES), help="Where to run (default: [trial] device)."
-)
-@click.option("--dtype", type=click.Choice(DTYPES), help="Weights dtype (default: [trial] dtype).")
-@click.option(
-    "--batch-size",
-    type=click.IntRange(1, 4096),
-    default=DEFAULT_BATCH_SIZE,
-    show_default=True,
-    help="Inputs per batch (sorted by length, padded per batch).",
-)
-@click.option("--revision", help="Branch, tag or commit sha on the Hub (pinned to its sha).")
+@run_options(batch_size=DEFAULT_BATCH_SIZE, unit="Inputs")
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON document on stdout.")
 @click.option("--yes", "-y", is_flag=True, help="Run even when the pre-flight says it won't fit.")
 @click.option(

@@ -12,9 +12,9 @@ from typing import Any
 import click
 
 from tracker.cli import AppContext, pass_app
+from tracker.commands.run_options import run_options
 from tracker.errors import DatabaseError, NotFoundError, TrackerError, UsageError
 from tracker.output import emit_json, info
-from tracker.trial.hardware import DEVICES, DTYPES
 
 DEFAULT_BATCH_SIZE = 32
 
@@ -75,18 +75,7 @@ class Progress:
 @click.option(
     "--seed", type=int, default=0, show_default=True, help="Seed of the sample and the bootstrap."
 )
-@click.option(
-    "--device", type=click.Choice(DEVICES), help="Where to run (default: [trial] device)."
-)
-@click.option("--dtype", type=click.Choice(DTYPES), help="Weights dtype (default: [trial] dtype).")
-@click.option(
-    "--batch-size",
-    type=click.IntRange(1, 4096),
-    default=DEFAULT_BATCH_SIZE,
-    show_default=True,
-    help="Examples per batch (sorted by length, padded per batch).",
-)
-@click.option("--revision", help="The model's branch, tag or commit sha (pinned to its sha).")
+@run_options(batch_size=DEFAULT_BATCH_SIZE, unit="Examples")
 @click.option("--columns", help="Dataset columns for the task's inputs: text=sentence,label=label.")
 @click.option("--label-map", help="Dataset label = model label pairs: 0=NEGATIVE,1=POSITIVE.")
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON document on stdout.")
