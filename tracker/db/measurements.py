@@ -25,6 +25,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.engine import Connection, Engine
 
+from tracker.db.bulk import chunks
 from tracker.db.engine import write_transaction
 from tracker.db.models import Trial
 from tracker.db.tables import M as MODELS
@@ -207,13 +208,15 @@ def attach_model_measurements(conn: Connection, rows: list[dict[str, Any]]) -> N
     checked. Rows of models never measured get an empty list."""
     if not rows:
         return
-    wanted = {str(row["repo_id"]).lower() for row in rows}
+    wanted = sorted({str(row["repo_id"]).lower() for row in rows})
+    m = MEASUREMENTS
     newest: dict[str, dict[tuple[str, str, str], dict[str, Any]]] = {}
-    for row in list_measurements(conn, limit=10_000):
-        model = str(row["model_repo"]).lower()
-        key = (row["dataset_id"], row["dataset_split"], row["metric_type"])
-        if model in wanted and key not in newest.setdefault(model, {}):
-            newest[model][key] = row
+    for part in chunks(wanted):
+        query = select(m).where(func.lower(m.c.model_repo).in_(part)).order_by(m.c.id.desc())
+        for stored in conn.execute(query).mappings():
+            row = {k: _iso(v) for k, v in stored.items()}
+            key = (row["dataset_id"], row["dataset_split"], row["metric_type"])
+            newest.setdefault(str(row["model_repo"]).lower(), {}).setdefault(key, row)
     for row in rows:
         found = newest.get(str(row["repo_id"]).lower(), {})
         row["measured"] = [
